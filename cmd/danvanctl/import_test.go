@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func demoDB(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "demo.db")
+	if code, _, stderr := ctl(t, "--db", db, "demo"); code != exitOK {
+		t.Fatalf("demo: exit %d: %s", code, stderr)
+	}
+	return db
+}
+
+func writeTemp(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+const goodFile = "Mã địa bàn,Mã chỉ tiêu,Kỳ,Giá trị,Ghi chú\n06484,TT_DOT,2024Q3,17,\n06496,DUONG_KM,2024Q3,\"2,5\",mới\n"
+
+func TestImportExitStatuses(t *testing.T) {
+	db := demoDB(t)
+	good := writeTemp(t, "good.csv", goodFile)
+	// Its valid row overwrites the first value of good.csv, so undoing good.csv skips it.
+	bad := writeTemp(t, "bad.csv", "locality,indicator,period,value,unit\n06484,TT_LUOT,2024Q3,x,E123\n06484,TT_DOT,2024Q3,1,E123\n")
+	cases := []struct {
+		args []string
+		code int
+		out  string
+	}{
+		{[]string{"import"}, exitUsage, ""},
+		{[]string{"import", "--period", "Q9/2024", good}, exitUsage, ""},
+		{[]string{"import", filepath.Join(t.TempDir(), "missing.csv")}, exitIO, ""},
+		{[]string{"import", good}, exitRejected, `no "unit" or "Đơn vị" column`},
+		{[]string{"import", "--unit", "NOPE", good}, exitRejected, ""},
+		{[]string{"import", bad}, exitRejected, "rejected, nothing imported"},
+		{[]string{"import", "--dry-run", good, "--unit", "E123"}, exitOK, "would import"},
+		{[]string{"import", good, "--unit", "E123"}, exitOK, "imported as batch 1: 2 rows"},
+		{[]string{"import", good, "--unit", "E123"}, exitOK, "already imported as batch 1"},
+		{[]string{"import", "--valid-only", bad}, exitOK, "imported as batch 2"},
+		{[]string{"batches"}, exitOK, "good.csv"},
+		{[]string{"undo", "1"}, exitOK, "1 value(s) restored, 0 deleted; 1 skipped"},
+		{[]string{"undo", "1"}, exitRejected, ""},
+		{[]string{"undo", "x"}, exitUsage, ""},
+		{[]string{"undo", "99"}, exitRejected, ""},
+	}
+	for _, c := range cases {
+		code, out, stderr := ctl(t, append([]string{"--db", db}, c.args...)...)
+		if code != c.code || !strings.Contains(out, c.out) {
+			t.Errorf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", c.args, code, c.code, out, stderr)
+		}
+	}
+}
+
+func TestImportJSON(t *testing.T) {
+	db := demoDB(t)
+	good := writeTemp(t, "good.csv", goodFile)
+	bad := writeTemp(t, "bad.csv", "locality,indicator,period,value,unit\n00004,TT_DOT,2024Q3,1,E123\n")
+	code, out, stderr := ctl(t, "--db", db, "import", "--json", "--unit", "E123", good, bad)
+	if code != exitRejected {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one line per file, got:\n%s", out)
+	}
+	var objs []map[string]any
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("%q: %v", l, err)
+		}
+		for _, k := range []string{"file", "encoding", "delimiter", "format", "rows", "inserted", "updated", "unchanged", "rejected", "errors"} {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s: no key %q", l, k)
+			}
+		}
+		objs = append(objs, m)
+	}
+	if objs[0]["file"] != "good.csv" || objs[0]["rows"] != 2.0 || len(objs[0]["errors"].([]any)) != 0 || objs[0]["delimiter"] != "," {
+		t.Errorf("good: %v", objs[0])
+	}
+	errs := objs[1]["errors"].([]any)
+	if objs[1]["rejected"] != 1.0 || len(errs) != 1 {
+		t.Fatalf("bad: %v", objs[1])
+	}
+	e := errs[0].(map[string]any)
+	if e["line"] != 2.0 || e["column"] != "locality" || e["value"] != "00004" || !strings.Contains(e["message"].(string), "not a locality on 30/09/2024") {
+		t.Errorf("error: %v", e)
+	}
+}
+
+func TestExportTemplateRoundTrip(t *testing.T) {
+	db := demoDB(t)
+	dir := t.TempDir()
+	exp := filepath.Join(dir, "e.csv")
+	if code, _, stderr := ctl(t, "--db", db, "export", "--program", "CTPH-2026", "--from", "2026Q2", "--to", "2026Q2", "--unit", "BCHQS-CL", "-o", exp); code != exitOK {
+		t.Fatalf("export: %d %s", code, stderr)
+	}
+	b, err := os.ReadFile(exp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(b), "\uFEFFlocality,locality_name,indicator,indicator_name,period,unit,value,note\r\n") || strings.Count(string(b), "\r\n") < 2 {
+		t.Fatalf("export:\n%s", b)
+	}
+	code, out, stderr := ctl(t, "--db", db, "import", exp)
+	if code != exitOK || !strings.Contains(out, " 0 new, 0 changed") {
+		t.Fatalf("reimport: %d %s %s", code, out, stderr)
+	}
+	tpl := filepath.Join(dir, "t.csv")
+	if code, _, stderr := ctl(t, "--db", db, "template", "--program", "CTPH-2026", "--period", "2026Q4", "--unit", "BCHQS-CL", "-o", tpl); code != exitOK {
+		t.Fatalf("template: %d %s", code, stderr)
+	}
+	if code, _, _ := ctl(t, "--db", db, "template", "--program", "CTPH-2026", "-o", tpl); code != exitUsage {
+		t.Fatalf("template without period: %d", code)
+	}
+	if code, _, _ := ctl(t, "--db", db, "export", "--program", "NOPE"); code != exitRejected {
+		t.Fatalf("export unknown program: %d", code)
+	}
+}

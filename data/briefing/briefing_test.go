@@ -1,0 +1,125 @@
+package briefing
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"danvan/charts"
+	"danvan/data"
+	"danvan/data/period"
+)
+
+func demo(t *testing.T) *data.Store {
+	t.Helper()
+	s, err := data.Open(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+var now = time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+
+func TestEveryKindBuildsFromTheDemo(t *testing.T) {
+	s := demo(t)
+	for _, lang := range []string{"vi", "en"} {
+		for _, k := range Kinds {
+			b, err := Build(context.Background(), s, Request{Kind: k, Program: "CTPH-2026", Locality: "20", Indicator: "TT_DOT", Lang: lang, Now: now, GraceDays: 15})
+			if err != nil {
+				t.Fatalf("%s/%s: %v", k, lang, err)
+			}
+			if len(b.Table.Rows) == 0 {
+				t.Errorf("%s/%s: empty table", k, lang)
+			}
+			var buf bytes.Buffer
+			if err := b.Chart.Render(&buf, charts.PNG, charts.Options{Width: 800, Height: 450, Lang: lang}); err != nil {
+				t.Fatalf("%s/%s: render: %v", k, lang, err)
+			}
+			if _, err := png.Decode(&buf); err != nil {
+				t.Fatalf("%s/%s: PNG does not decode: %v", k, lang, err)
+			}
+		}
+	}
+}
+
+func TestRankingNamesLocalitiesAndFootnotesSplits(t *testing.T) {
+	s := demo(t)
+	b, err := Build(context.Background(), s, Request{Kind: Ranking, Program: "CTPH-2026", Locality: "20", Indicator: "TT_DOT", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := b.Chart.(charts.Ranking)
+	if len(r.Localities) < 3 || len(r.Localities) > 20 {
+		t.Fatalf("ranking has %d localities; want the communes the program works in", len(r.Localities))
+	}
+	if !strings.Contains(r.Header.Subtitle, "Quý III/2026") || !strings.Contains(r.Header.Subtitle, "Tỉnh Lạng Sơn") {
+		t.Errorf("subtitle %q lacks the briefed period or the province", r.Header.Subtitle)
+	}
+	if !strings.Contains(r.Header.Footnote, "chia tách") {
+		t.Errorf("footnote %q does not mention the split communes", r.Header.Footnote)
+	}
+}
+
+func TestCompletenessShowsTheLateUnit(t *testing.T) {
+	s := demo(t)
+	b, err := Build(context.Background(), s, Request{Kind: Completeness, Program: "CTPH-2026", Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := b.Chart.(charts.Completeness)
+	for _, u := range g.Units {
+		if strings.Contains(u.Name, "Văn Quan") && u.Statuses[2] != charts.Missing {
+			t.Errorf("Văn Quan's Q3: %v, want missing", u.Statuses[2])
+		}
+		if strings.Contains(u.Name, "Hậu Giang") {
+			t.Errorf("a unit dissolved before 2026 is chased: %s", u.Name)
+		}
+	}
+}
+
+func TestPackHasOnePagePerChart(t *testing.T) {
+	s := demo(t)
+	pack, err := Pack(context.Background(), s, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Locality: "20",
+		Unit: "Bộ Chỉ huy Quân sự tỉnh Lạng Sơn", Classification: "LƯU HÀNH NỘI BỘ", Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pack.Pages) != 10 {
+		t.Fatalf("pack has %d charts, want 10", len(pack.Pages))
+	}
+	if pack.Cover.Period != "Quý III/2026" || pack.Cover.Locality != "Tỉnh Lạng Sơn" {
+		t.Errorf("cover: %+v", pack.Cover)
+	}
+	var buf bytes.Buffer
+	if err := charts.WriteBriefing(context.Background(), &buf, pack, nil); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(buf.Bytes(), []byte("%PDF")) {
+		t.Fatal("not a PDF")
+	}
+}
+
+func TestBadRequestsSayWhat(t *testing.T) {
+	s := demo(t)
+	for req, want := range map[*Request]string{
+		{Kind: Progress, Program: "NOPE"}:                                                                        "NOPE",
+		{Kind: Progress, Program: "CTPH-2026", Indicator: "XYZ"}:                                                 "XYZ",
+		{Kind: Progress, Program: "CTPH-2026", Locality: "99999"}:                                                "99999",
+		{Kind: "pie", Program: "CTPH-2026"}:                                                                      "not a chart kind",
+		{Kind: Progress, Program: "CTPH-2026", From: period.MustParse("2026Q4"), To: period.MustParse("2026Q1")}: "before it starts",
+	} {
+		_, err := Build(context.Background(), s, *req)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%+v: error %v, want it to mention %q", *req, err, want)
+		}
+	}
+}

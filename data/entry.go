@@ -1,0 +1,116 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"danvan/data/period"
+)
+
+// EntryLocalities lists the localities a unit reports for in one period of a
+// program, by code: those the program set targets for in the unit's area, those
+// the unit already has values for in the period, and those it reported for in its
+// latest earlier period that are still in force at the period's end.
+//
+// The unit's area is its locality, everything under it, and whatever succeeded any
+// of those: after the 2025 reform units still point at districts that no longer
+// exist, while the targets name the new communes. A unit without a locality sees
+// every target of the program.
+func (s *Store) EntryLocalities(ctx context.Context, programID, unitID int64, p period.Period) ([]Locality, error) {
+	return queryLocalities(ctx, s.ro, `WITH RECURSIVE area(id) AS (
+			SELECT locality_id FROM unit WHERE id = ?2 AND locality_id IS NOT NULL
+			UNION SELECT l.id FROM locality l JOIN area ON l.parent_id = area.id
+			UNION SELECT s.new_id FROM locality_successor s JOIN area ON s.old_id = area.id
+		),
+		prog_ind(id) AS (SELECT indicator_id FROM program_indicator WHERE program_id = ?1),
+		latest(start) AS (SELECT max(period_start) FROM value
+			WHERE unit_id = ?2 AND period_start < ?4 AND indicator_id IN prog_ind)
+		SELECT `+localityColumns+` FROM locality WHERE id IN (
+			SELECT locality_id FROM target WHERE program_id = ?1 AND period = ?3
+				AND (locality_id IN area OR NOT EXISTS (SELECT 1 FROM area))
+			UNION SELECT locality_id FROM value WHERE unit_id = ?2 AND period = ?3 AND indicator_id IN prog_ind
+			UNION SELECT l.id FROM value v JOIN locality l ON l.id = v.locality_id
+				WHERE v.unit_id = ?2 AND v.period_start = (SELECT start FROM latest) AND v.indicator_id IN prog_ind
+				AND l.valid_from <= ?5 AND (l.valid_to IS NULL OR l.valid_to >= ?5)
+		) ORDER BY code, valid_from`,
+		programID, unitID, p.ID(), day(p.Start()), day(p.End()))
+}
+
+// EntryTargets lists the program's targets for one period, for every locality.
+func (s *Store) EntryTargets(ctx context.Context, programID int64, p period.Period) ([]Target, error) {
+	return queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (Target, error) {
+		t := Target{Period: p}
+		return t, sc.Scan(&t.IndicatorID, &t.LocalityID, &t.Value)
+	}, "SELECT indicator_id, locality_id, value FROM target WHERE program_id = ? AND period = ?", programID, p.ID())
+}
+
+// DeleteValues deletes the values with the keys of vals (indicator, locality, unit,
+// period; the number and note are ignored) in one transaction, recording each
+// deletion in the audit trail with no new value. Keys without a value are skipped;
+// it returns how many values were deleted.
+func (s *Store) DeleteValues(ctx context.Context, vals []Value, src Source) (int, error) {
+	_, n, err := s.SaveEntry(ctx, nil, vals, src)
+	return n, err
+}
+
+// SaveEntry writes set and deletes the values with the keys of del in one
+// transaction, both recorded in the audit trail: what a data entry grid saves.
+func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (WriteCounts, int, error) {
+	if src.User == "" {
+		src.User = CurrentUser()
+	}
+	if src.At.IsZero() {
+		src.At = time.Now()
+	}
+	var wc WriteCounts
+	n := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n, err = deleteValues(ctx, tx, del, src); err != nil {
+			return err
+		}
+		if len(set) > 0 {
+			wc, err = setValues(ctx, tx, set, src)
+		}
+		return err
+	})
+	if err != nil {
+		return WriteCounts{}, 0, err
+	}
+	return wc, n, nil
+}
+
+func deleteValues(ctx context.Context, tx *sql.Tx, vals []Value, src Source) (int, error) {
+	at := src.At.UTC().Format(time.RFC3339)
+	n := 0
+	for _, v := range vals {
+		if !v.Period.Valid() {
+			return 0, errors.New("delete values: a value has no valid period")
+		}
+		key := []any{v.IndicatorID, v.LocalityID, v.Period.ID(), v.UnitID}
+		var old float64
+		var oldNote string
+		var oldBatch sql.NullInt64
+		err := tx.QueryRowContext(ctx, "SELECT value, note, batch_id FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?",
+			key...).Scan(&old, &oldNote, &oldBatch)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
+				old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
+			VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?)`,
+			append(key, old, oldNote, oldBatch, src.Kind, nullID(src.BatchID), src.User, at)...); err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?", key...); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}

@@ -1,0 +1,565 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/mattn/go-sqlite3"
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/charmap"
+
+	"danvan/data"
+	"danvan/data/internal/testfiles"
+	"danvan/data/period"
+)
+
+var now = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+
+func demoStore(t testing.TB) *data.Store {
+	t.Helper()
+	ctx := context.Background()
+	s, err := data.Open(ctx, filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// importFile writes content to a real file and imports it from disk, as the
+// command line does.
+func importFile(t *testing.T, s *data.Store, name string, content []byte, opt Options) Result {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, content, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if opt.Now.IsZero() {
+		opt.Now = now
+	}
+	res, err := Import(context.Background(), s, path, f, opt)
+	if err != nil {
+		t.Fatalf("import %s: %v", name, err)
+	}
+	return res
+}
+
+type key struct {
+	ind, loc, unit string
+	p              string
+}
+
+// ids resolves a key the way a reader of the file would: the locality code as it
+// was at the end of the period.
+func ids(t *testing.T, s *data.Store, k key) (int64, int64, int64, period.Period) {
+	t.Helper()
+	ctx := context.Background()
+	p := period.MustParse(k.p)
+	in, err := s.IndicatorByCode(ctx, k.ind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.LocalityByCode(ctx, k.loc, p.End())
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UnitByCode(ctx, k.unit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return in.ID, l.ID, u.ID, p
+}
+
+func valueOf(t *testing.T, s *data.Store, k key) (data.Value, bool) {
+	t.Helper()
+	ind, loc, unit, p := ids(t, s, k)
+	rows, err := s.Values(context.Background(), data.ValueFilter{IndicatorID: ind, LocalityID: loc, UnitID: unit, From: p, To: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.LocalityID == loc && r.Period == p {
+			return r.Value, true
+		}
+	}
+	return data.Value{}, false
+}
+
+func wantValue(t *testing.T, s *data.Store, k key, want float64, note string) {
+	t.Helper()
+	v, ok := valueOf(t, s, k)
+	if !ok {
+		t.Fatalf("%v: no value stored", k)
+	}
+	if v.Value != want || v.Note != note {
+		t.Fatalf("%v: stored %v %q, want %v %q", k, v.Value, v.Note, want, note)
+	}
+}
+
+func countValues(t *testing.T, s *data.Store) int {
+	t.Helper()
+	rows, err := s.Values(context.Background(), data.ValueFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(rows)
+}
+
+func noProblems(t *testing.T, res Result) {
+	t.Helper()
+	if len(res.Problems) > 0 || res.Refused {
+		t.Fatalf("%s refused: %s", res.File, strings.Join(res.Summary(), "\n"))
+	}
+}
+
+const longVN = "\uFEFFBÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN QUÝ III/2024\r\n" +
+	"Đơn vị: Trung đoàn 123\r\n" +
+	"\r\n" +
+	"Mã địa bàn,Tên xã,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị,Ghi chú\r\n" +
+	"06484,Xã Mai Sao,TT_DOT,Quý III/2024,7,E123,\r\n" +
+	"06496,Xã Nhân Lý,DUONG_KM,2024Q3,1.25,E123,\"bê tông, 2 tuyến\"\r\n" +
+	"06322,Xã Hữu Lễ,MO_HINH,7/2024,3,E123,'=mới\r\n"
+
+func TestLongVietnameseHeaderWithTitle(t *testing.T) {
+	s := demoStore(t)
+	res := importFile(t, s, "bao-cao.csv", []byte(longVN), Options{})
+	noProblems(t, res)
+	if res.Layout != "long" || res.Format != "csv" || res.Delimiter != "," || res.Rows != 3 || res.BatchID == 0 {
+		t.Fatalf("result %+v", res)
+	}
+	if res.Inserted+res.Updated+res.Unchanged != 3 {
+		t.Fatalf("counts %+v", res)
+	}
+	wantValue(t, s, key{"TT_DOT", "06484", "E123", "2024Q3"}, 7, "")
+	wantValue(t, s, key{"DUONG_KM", "06496", "E123", "2024Q3"}, 1.25, "bê tông, 2 tuyến")
+	// A monthly period is its own key, and the formula guard is taken off again.
+	wantValue(t, s, key{"MO_HINH", "06322", "E123", "202407"}, 3, "=mới")
+	v, _ := valueOf(t, s, key{"TT_DOT", "06484", "E123", "2024Q3"})
+	if v.BatchID != res.BatchID {
+		t.Fatalf("value batch %d, want %d", v.BatchID, res.BatchID)
+	}
+}
+
+func TestWide(t *testing.T) {
+	s := demoStore(t)
+	file := "Mã xã,Tên xã,TT_DOT,Đường bê tông nông thôn,MO_HINH,Tổng\n" +
+		"06484,Xã Mai Sao,3,0.5,2,x\n" +
+		"06496,Xã Nhân Lý,4,,1,x\n"
+	res := importFile(t, s, "wide.csv", []byte(file), Options{Period: "Quý II/2024", UnitCode: "BCHQS-CL"})
+	noProblems(t, res)
+	if res.Layout != "wide" || res.Rows != 5 {
+		t.Fatalf("result %+v", res)
+	}
+	wantValue(t, s, key{"TT_DOT", "06484", "BCHQS-CL", "2024Q2"}, 3, "")
+	wantValue(t, s, key{"DUONG_KM", "06484", "BCHQS-CL", "2024Q2"}, 0.5, "")
+	wantValue(t, s, key{"MO_HINH", "06496", "BCHQS-CL", "2024Q2"}, 1, "")
+}
+
+func TestSemicolonCommaDecimal(t *testing.T) {
+	s := demoStore(t)
+	file := "locality;indicator;period;value;unit\n" +
+		"06484;DUONG_KM;2024Q1;1,75;BCHQS-CL\n" +
+		"06496;TT_LUOT;2024Q1;1.234;BCHQS-CL\n" +
+		"06496;DUONG_KM;2024Q1;0,5;BCHQS-CL\n"
+	res := importFile(t, s, "vn.csv", []byte(file), Options{})
+	noProblems(t, res)
+	if res.Delimiter != ";" {
+		t.Fatalf("delimiter %q", res.Delimiter)
+	}
+	wantValue(t, s, key{"DUONG_KM", "06484", "BCHQS-CL", "2024Q1"}, 1.75, "")
+	wantValue(t, s, key{"TT_LUOT", "06496", "BCHQS-CL", "2024Q1"}, 1234, "")
+}
+
+// cp1258 encodes s as Excel on Vietnamese Windows saves "CSV (Comma delimited)".
+func cp1258(t *testing.T, s string) []byte {
+	t.Helper()
+	out, err := charmap.Windows1258.NewEncoder().Bytes([]byte(testfiles.ExcelCP1258(s)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestWindows1258(t *testing.T) {
+	s := demoStore(t)
+	file := "Mã địa bàn,Chỉ tiêu,Kỳ,Số lượng,Ghi chú\r\n06322,TT_DOT,Quý I/2023,5,Đã kiểm tra\r\n"
+	b := cp1258(t, file)
+	if bytes.Contains(b, []byte("Mã")) || !bytes.Contains(b, []byte{0xD2}) && !bytes.Contains(b, []byte{0xDE}) {
+		t.Fatalf("not cp1258 with separate tones: %q", b)
+	}
+	res := importFile(t, s, "ansi.csv", b, Options{UnitCode: "BCHQS-VQ"})
+	noProblems(t, res)
+	if res.Encoding != "Windows-1258" {
+		t.Fatalf("encoding %q", res.Encoding)
+	}
+	wantValue(t, s, key{"TT_DOT", "06322", "BCHQS-VQ", "2023Q1"}, 5, "Đã kiểm tra")
+}
+
+func TestXLSXSheet(t *testing.T) {
+	s := demoStore(t)
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Quý III"
+	if _, err := f.NewSheet(sheet); err != nil {
+		t.Fatal(err)
+	}
+	padded, _ := f.NewStyle(&excelize.Style{CustomNumFmt: func(s string) *string { return &s }("00000")})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetCellStr(sheet, "A1", "KẾT QUẢ QUÝ III/2024"))
+	must(f.SetSheetRow(sheet, "A3", &[]any{"Mã xã", "Mã chỉ tiêu", "Giá trị"}))
+	must(f.SetCellInt(sheet, "A4", 6484)) // Excel drops the leading zero unless the cell is formatted
+	must(f.SetCellStyle(sheet, "A4", "A4", padded))
+	must(f.SetSheetRow(sheet, "B4", &[]any{"DUONG_KM", 1234.5}))
+	var buf bytes.Buffer
+	must(f.Write(&buf))
+	res := importFile(t, s, "bao-cao.xlsx", buf.Bytes(), Options{Sheet: sheet, Period: "2024Q3", UnitCode: "BCHQS-CL"})
+	noProblems(t, res)
+	if res.Format != "xlsx" || res.Rows != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	wantValue(t, s, key{"DUONG_KM", "06484", "BCHQS-CL", "2024Q3"}, 1234.5, "")
+}
+
+func TestProblemsRejectWholeFile(t *testing.T) {
+	s := demoStore(t)
+	file := "Mã địa bàn,Mã chỉ tiêu,Kỳ,Giá trị,Đơn vị\n" +
+		"06484,TT_DOT,2024Q3,4,E123\n" + // 2: fine
+		"00004,TT_DOT,2024Q3,4,E123\n" + // 3: unknown locality
+		"06484,XYZ,2024Q3,4,E123\n" + // 4
+		"06484,TT_DOT,Q5/2024,4,E123\n" + // 5
+		"06484,TT_DOT,2027Q1,4,E123\n" + // 6: not started
+		"06484,TT_LUOT,2024Q3,abc,E123\n" + // 7
+		"06484,NGAY_CONG,2024Q3,-3,E123\n" + // 8
+		"06484,DUONG_KM,2024Q3,1.255,E123\n" + // 9
+		"06484,QUA_VND,2024Q3,2,NOPE\n" + // 10
+		"06484,KHAM_BENH,2024Q3,2,\n" + // 11
+		"06484,TT_DOT,2024Q3,5,E123\n" + // 12: duplicate of 2
+		"06484,CONG_RANH,2024Q3,1.5,E123\n" // 13
+	before := countValues(t, s)
+	res := importFile(t, s, "loi.csv", []byte(file), Options{})
+	if !res.Refused || res.BatchID != 0 {
+		t.Fatalf("not refused: %+v", res)
+	}
+	if after := countValues(t, s); after != before {
+		t.Fatalf("values %d -> %d although the file was refused", before, after)
+	}
+	want := []Problem{
+		{3, "Mã địa bàn", "00004", "code 00004 is not a locality on 30/09/2024"},
+		{4, "Mã chỉ tiêu", "XYZ", "not an indicator code"},
+		{5, "Kỳ", "Q5/2024", "Q5/2024"},
+		{6, "Kỳ", "2027Q1", "after today"},
+		{7, "Giá trị", "abc", ""},
+		{8, "Giá trị", "-3", "negative"},
+		{9, "Giá trị", "1.255", "at most 2 decimals"},
+		{10, "Đơn vị", "NOPE", "not a reporting unit"},
+		{11, "Đơn vị", "", "no reporting unit"},
+		{12, "Giá trị", "5", "already given on line 2"},
+		{13, "Giá trị", "1.5", "whole number"},
+	}
+	if len(res.Problems) != len(want) {
+		t.Fatalf("got %d problems, want %d:\n%s", len(res.Problems), len(want), strings.Join(res.Summary(), "\n"))
+	}
+	for i, w := range want {
+		g := res.Problems[i]
+		if g.Line != w.Line || g.Column != w.Column || g.Value != w.Value || !strings.Contains(g.Message, w.Message) {
+			t.Errorf("problem %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	if res.Rejected != 11 || res.Rows != 12 {
+		t.Errorf("rows %d rejected %d, want 12 and 11", res.Rows, res.Rejected)
+	}
+}
+
+func TestSummaryGroupsLines(t *testing.T) {
+	r := Result{File: "report.csv", Problems: []Problem{
+		{4, "Kỳ", "Q5", "bad"}, {7, "Giá trị", "x", "nan"}, {9, "Kỳ", "Q5", "bad"}, {12, "Kỳ", "Q5", "bad"}}}
+	got := r.Summary()
+	want := []string{`report.csv: lines 4, 9, 12: column "Kỳ": "Q5": bad`, `report.csv: line 7: column "Giá trị": "x": nan`}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+}
+
+func TestAmbiguousNumbersNamed(t *testing.T) {
+	s := demoStore(t)
+	file := "locality,indicator,period,value,unit\n06484,TT_LUOT,2024Q3,\"1,234\",E123\n06496,TT_LUOT,2024Q3,12,E123\n"
+	res := importFile(t, s, "amb.csv", []byte(file), Options{})
+	if !res.Refused || len(res.Problems) != 1 || res.Problems[0].Line != 2 || res.Problems[0].Value != "1,234" ||
+		!strings.Contains(res.Problems[0].Message, "ambiguous") {
+		t.Fatalf("got %+v", res.Problems)
+	}
+}
+
+func TestValidOnlyAndDryRun(t *testing.T) {
+	s := demoStore(t)
+	file := "locality,indicator,period,value,unit\n" +
+		"06484,TT_DOT,2023Q4,41,E123\n" +
+		"06484,TT_DOT,2023Q4x,42,E123\n" +
+		"06496,TT_DOT,2023Q4,43,E123\n"
+	before := countValues(t, s)
+	old, _ := valueOf(t, s, key{"TT_DOT", "06484", "E123", "2023Q4"})
+
+	dry := importFile(t, s, "a.csv", []byte(file), Options{DryRun: true, ValidOnly: true})
+	if dry.BatchID != 0 || dry.Rejected != 1 || dry.Inserted+dry.Updated+dry.Unchanged != 2 {
+		t.Fatalf("dry run %+v", dry)
+	}
+	if v, _ := valueOf(t, s, key{"TT_DOT", "06484", "E123", "2023Q4"}); v.Value != old.Value || countValues(t, s) != before {
+		t.Fatal("dry run wrote")
+	}
+	batches, _ := s.Batches(context.Background())
+	if len(batches) != 0 {
+		t.Fatalf("dry run recorded batches %+v", batches)
+	}
+
+	res := importFile(t, s, "a.csv", []byte(file), Options{ValidOnly: true})
+	if res.Refused || res.BatchID == 0 || res.Rejected != 1 || len(res.Problems) != 1 || res.Problems[0].Line != 3 {
+		t.Fatalf("valid only %+v", res)
+	}
+	wantValue(t, s, key{"TT_DOT", "06484", "E123", "2023Q4"}, 41, "")
+	wantValue(t, s, key{"TT_DOT", "06496", "E123", "2023Q4"}, 43, "")
+}
+
+func TestReimportAndUndo(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	kOld := key{"TT_DOT", "06484", "BCHQS-CL", "2024Q3"}
+	kNew := key{"KHAM_BENH", "06484", "BCHQS-VQ", "2021Q1"} // Văn Quan's command does not work in Mai Sao
+	old, ok := valueOf(t, s, kOld)
+	if !ok {
+		t.Fatal("demo has no value to overwrite")
+	}
+	if _, ok := valueOf(t, s, kNew); ok {
+		t.Fatal("demo already has the value the test inserts")
+	}
+	file := fmt.Sprintf("locality,indicator,period,value,unit,note\n06484,TT_DOT,2024Q3,%g,BCHQS-CL,sửa\n06484,%s,2021Q1,9,%s,\n",
+		old.Value+10, kNew.ind, kNew.unit)
+	before := countValues(t, s)
+	first := importFile(t, s, "r.csv", []byte(file), Options{})
+	noProblems(t, first)
+	if first.Updated != 1 || first.Inserted != 1 {
+		t.Fatalf("first import %+v", first)
+	}
+	again := importFile(t, s, "copy-of-r.csv", []byte(file), Options{})
+	if again.AlreadyImported != first.BatchID || again.BatchID != 0 || again.Unchanged != 2 || again.Inserted+again.Updated != 0 {
+		t.Fatalf("reimport %+v", again)
+	}
+	if bs, _ := s.Batches(ctx); len(bs) != 1 {
+		t.Fatalf("reimport recorded a batch: %+v", bs)
+	}
+
+	res, err := s.UndoBatch(ctx, first.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Restored != 1 || res.Deleted != 1 || res.Skipped != 0 {
+		t.Fatalf("undo %+v", res)
+	}
+	got, _ := valueOf(t, s, kOld)
+	if got.Value != old.Value || got.Note != old.Note || got.BatchID != old.BatchID || !got.ChangedAt.Equal(old.ChangedAt) {
+		t.Fatalf("restored %+v, want %+v", got, old)
+	}
+	if _, ok := valueOf(t, s, kNew); ok {
+		t.Fatal("inserted value not deleted")
+	}
+	if n := countValues(t, s); n != before {
+		t.Fatalf("values %d after undo, want %d", n, before)
+	}
+	ind, loc, unit, p := ids(t, s, kOld)
+	hist, err := s.History(ctx, ind, loc, unit, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := hist[len(hist)-1]
+	if len(hist) != 3 || last.Source != "undo" || *last.Old != old.Value+10 || *last.New != old.Value || last.OldNote != "sửa" {
+		t.Fatalf("history %+v", hist)
+	}
+	if _, err := s.UndoBatch(ctx, first.BatchID); err == nil || !strings.Contains(err.Error(), "already undone") {
+		t.Fatalf("second undo: %v", err)
+	}
+	// Once undone, the same file may be imported again.
+	third := importFile(t, s, "r.csv", []byte(file), Options{})
+	if third.BatchID == 0 || third.AlreadyImported != 0 {
+		t.Fatalf("import after undo %+v", third)
+	}
+}
+
+func TestUndoSkipsLaterChanges(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	a := importFile(t, s, "a.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,50,BCHQS-CL\n06496,TT_DOT,2024Q3,51,BCHQS-CL\n"), Options{})
+	importFile(t, s, "b.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,60,BCHQS-CL\n"), Options{})
+	res, err := s.UndoBatch(ctx, a.BatchID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != 1 || res.Restored+res.Deleted != 1 {
+		t.Fatalf("undo %+v", res)
+	}
+	wantValue(t, s, key{"TT_DOT", "06484", "BCHQS-CL", "2024Q3"}, 60, "")
+}
+
+// Code 05977 was Phường Vĩnh Trại until the 2025 reform and Phường Đông Kinh after.
+func TestReusedCodeResolvedAtPeriod(t *testing.T) {
+	s := demoStore(t)
+	file := "locality,indicator,period,value,unit\n05977,TT_DOT,2025Q2,1,BCHQS-LS\n05977,TT_DOT,2025Q3,2,BCHQS-LS\n"
+	res := importFile(t, s, "reuse.csv", []byte(file), Options{})
+	noProblems(t, res)
+	_, locQ2, _, _ := ids(t, s, key{"TT_DOT", "05977", "BCHQS-LS", "2025Q2"})
+	_, locQ3, _, _ := ids(t, s, key{"TT_DOT", "05977", "BCHQS-LS", "2025Q3"})
+	if locQ2 == locQ3 {
+		t.Fatal("demo no longer reuses 05977")
+	}
+	for _, c := range []struct {
+		loc int64
+		p   string
+		v   float64
+	}{{locQ2, "2025Q2", 1}, {locQ3, "2025Q3", 2}} {
+		l, _ := s.Locality(context.Background(), c.loc)
+		wantValue(t, s, key{"TT_DOT", "05977", "BCHQS-LS", c.p}, c.v, "")
+		if !l.ValidOn(period.MustParse(c.p).End()) {
+			t.Fatalf("%s: value on %s, not in force then", c.p, l.Name)
+		}
+	}
+	// Mai Sao was merged away in the reform: its code means nothing in 2025Q3.
+	bad := importFile(t, s, "gone.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2025Q3,1,E123\n"), Options{})
+	if len(bad.Problems) != 1 || !strings.Contains(bad.Problems[0].Message, "code 06484 is not a locality on 30/09/2025") {
+		t.Fatalf("got %+v", bad.Problems)
+	}
+}
+
+func TestRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	a := demoStore(t)
+	var exported bytes.Buffer
+	if err := a.ExportLong(ctx, &exported, data.ValueFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(exported.Bytes(), []byte("\uFEFFlocality,locality_name,indicator,indicator_name,period,unit,value,note\r\n")) {
+		t.Fatalf("header: %q", exported.Bytes()[:80])
+	}
+	n := countValues(t, a)
+	res := importFile(t, a, "export.csv", exported.Bytes(), Options{})
+	noProblems(t, res)
+	if res.Rows != n || res.Unchanged != n {
+		t.Fatalf("reimport into the same data: %+v (%d values)", res, n)
+	}
+	// Into a database with the catalog but no values: every value comes back, and
+	// exporting again gives the same bytes.
+	b := demoStore(t)
+	db, err := sql.Open("sqlite3", b.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM value; DELETE FROM value_history"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if countValues(t, b) != 0 {
+		t.Fatal("values left")
+	}
+	res = importFile(t, b, "export.csv", exported.Bytes(), Options{})
+	noProblems(t, res)
+	if res.Inserted != n {
+		t.Fatalf("import into an empty database: %+v (%d values)", res, n)
+	}
+	var again bytes.Buffer
+	if err := b.ExportLong(ctx, &again, data.ValueFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.Bytes(), exported.Bytes()) {
+		t.Fatal("export after round trip differs")
+	}
+}
+
+func TestTemplateImportsWhenFilled(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	var tpl bytes.Buffer
+	if err := s.WriteTemplate(ctx, &tpl, "CTPH-2026", period.MustParse("2026Q3"), "BCHQS-CL"); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(tpl.String(), "\r\n"), "\r\n")
+	if len(lines) < 11 {
+		t.Fatalf("template too short:\n%s", tpl.String())
+	}
+	// A clerk fills in the value column of every row.
+	for i := 1; i < len(lines); i++ {
+		lines[i] = strings.Replace(lines[i], ",BCHQS-CL,,", fmt.Sprintf(",BCHQS-CL,%d,", i), 1)
+	}
+	res := importFile(t, s, "filled.csv", []byte(strings.Join(lines, "\r\n")+"\r\n"), Options{})
+	noProblems(t, res)
+	if res.Rows != len(lines)-1 {
+		t.Fatalf("rows %d, want %d", res.Rows, len(lines)-1)
+	}
+}
+
+// BenchmarkImportLong imports a long file spread over the demo's communes, every
+// indicator and the quarters of 2021-2024, into a database holding the demo.
+func BenchmarkImportLong(b *testing.B) {
+	const n = 20000
+	s := demoStore(b)
+	ctx := context.Background()
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	locs, err := s.LocalitiesAt(ctx, time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var communes []data.Locality
+	for _, l := range locs {
+		if l.Level == "commune" {
+			communes = append(communes, l)
+		}
+	}
+	quarters := period.Range(period.MustParse("2021Q1"), period.MustParse("2024Q4"), period.Quarter)
+	var file bytes.Buffer
+	file.WriteString("Mã địa bàn,Tên xã,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị,Ghi chú\r\n")
+	rows := 0
+	for _, q := range quarters {
+		for _, l := range communes {
+			for _, in := range inds {
+				if rows == n {
+					break
+				}
+				fmt.Fprintf(&file, "%s,%s,%s,%s,%d,BCHQS-LS,\r\n", l.Code, l.Name, in.Code, q.Label("vi"), rows%97)
+				rows++
+			}
+		}
+	}
+	// The last row's note changes each round, so each round is a new file.
+	content := append(bytes.TrimSuffix(file.Bytes(), []byte("\r\n")), "0\r\n"...)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		content[len(content)-3] = byte('0' + i%10)
+		res, err := Import(ctx, s, "bench.csv", bytes.NewReader(content), Options{Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Refused {
+			b.Fatalf("refused: %v", res.Summary()[:1])
+		}
+	}
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}

@@ -1,0 +1,278 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"danvan/data/vntext"
+)
+
+// Editing localities by hand: the next reform will come, and a headquarters may need
+// to record it before an official list is published.
+
+// AddLocality opens a new locality in force from l.ValidFrom.
+func (s *Store) AddLocality(ctx context.Context, l Locality) (Locality, error) {
+	l.Code, l.Name, l.Level = strings.TrimSpace(l.Code), vntext.NFC(strings.TrimSpace(l.Name)), strings.TrimSpace(l.Level)
+	if l.Code == "" || l.Name == "" || l.Level == "" {
+		return l, errors.New("a locality needs a code, a name and a level")
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		l.ID, err = insertLocality(ctx, tx, l)
+		return err
+	})
+	return l, err
+}
+
+func insertLocality(ctx context.Context, tx *sql.Tx, l Locality) (int64, error) {
+	if l.ParentID != 0 {
+		p, err := scanLocality(tx.QueryRowContext(ctx, "SELECT "+localityColumns+" FROM locality WHERE id = ?", l.ParentID))
+		if err != nil {
+			return 0, fmt.Errorf("parent of %s: %w", l.Name, ErrNotFound)
+		}
+		if !p.ValidOn(l.ValidFrom) {
+			return 0, fmt.Errorf("%s is not in force on %s, so %s cannot sit under it", p.Name, day(l.ValidFrom), l.Name)
+		}
+	}
+	res, err := tx.ExecContext(ctx, "INSERT INTO locality(code, name, level, parent_id, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?)",
+		l.Code, l.Name, l.Level, nullID(l.ParentID), day(l.ValidFrom), nullDay(l.ValidTo))
+	if err != nil {
+		if strings.Contains(err.Error(), "overlapping date") {
+			return 0, fmt.Errorf("code %s is already used by another locality in force on %s; codes are unique among localities in force on the same day", l.Code, day(l.ValidFrom))
+		}
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// RenameLocality corrects or changes a locality's name. The name is part of the
+// locality, not of its history: reports keep pointing at the same locality.
+func (s *Store) RenameLocality(ctx context.Context, id int64, name string) error {
+	name = vntext.NFC(strings.TrimSpace(name))
+	if name == "" {
+		return errors.New("a locality needs a name")
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx, "UPDATE locality SET name = ? WHERE id = ?", name, id))
+	})
+}
+
+// MoveLocality puts a locality under another parent (0 for the top level).
+func (s *Store) MoveLocality(ctx context.Context, id, parentID int64) error {
+	return s.write(ctx, func(tx *sql.Tx) error {
+		for p := parentID; p != 0; {
+			if p == id {
+				return errors.New("a locality cannot be moved under itself or one of its own children")
+			}
+			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(parent_id, 0) FROM locality WHERE id = ?", p).Scan(&p); err != nil {
+				return fmt.Errorf("new parent: %w", ErrNotFound)
+			}
+		}
+		return expectOne(tx.ExecContext(ctx, "UPDATE locality SET parent_id = ? WHERE id = ?", nullID(parentID), id))
+	})
+}
+
+// CloseLocality ends a locality on its last day in force. Children still in force
+// then must be closed or moved first.
+func (s *Store) CloseLocality(ctx context.Context, id int64, lastDay time.Time) error {
+	return s.write(ctx, func(tx *sql.Tx) error { return closeLocality(ctx, tx, id, lastDay) })
+}
+
+func closeLocality(ctx context.Context, tx *sql.Tx, id int64, lastDay time.Time) error {
+	var open int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM locality WHERE parent_id = ? AND (valid_to IS NULL OR valid_to > ?)", id, day(lastDay)).Scan(&open); err != nil {
+		return err
+	}
+	if open > 0 {
+		return fmt.Errorf("%d localities under it are still in force after %s; close or move them first", open, day(lastDay))
+	}
+	res, err := tx.ExecContext(ctx, "UPDATE locality SET valid_to = ? WHERE id = ? AND valid_from <= ?", day(lastDay), id, day(lastDay))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("locality #%d does not exist or starts after %s", id, day(lastDay))
+	}
+	return nil
+}
+
+// References counts what refers to a locality.
+type References struct {
+	Children, Values, Targets, Units, Links int
+}
+
+// Any reports whether anything refers to the locality.
+func (r References) Any() bool { return r != References{} }
+
+func (r References) String() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{r.Children, "localities under it"}, {r.Values, "reported values"}, {r.Targets, "targets"}, {r.Units, "units"}, {r.Links, "reform links"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// LocalityReferences counts what refers to the locality.
+func (s *Store) LocalityReferences(ctx context.Context, id int64) (References, error) {
+	var r References
+	err := s.ro.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM locality WHERE parent_id = ?1),
+		(SELECT count(*) FROM value WHERE locality_id = ?1),
+		(SELECT count(*) FROM target WHERE locality_id = ?1),
+		(SELECT count(*) FROM unit WHERE locality_id = ?1),
+		(SELECT count(*) FROM locality_successor WHERE old_id = ?1 OR new_id = ?1)`, id).
+		Scan(&r.Children, &r.Values, &r.Targets, &r.Units, &r.Links)
+	return r, err
+}
+
+// DeleteLocality deletes a locality that nothing refers to; one that is referred to
+// is kept, and the error says by what.
+func (s *Store) DeleteLocality(ctx context.Context, id int64) error {
+	refs, err := s.LocalityReferences(ctx, id)
+	if err != nil {
+		return err
+	}
+	if refs.Any() {
+		return fmt.Errorf("it is referred to by %s; close it instead of deleting it", refs)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		return expectOne(tx.ExecContext(ctx, "DELETE FROM locality WHERE id = ?", id))
+	})
+}
+
+// MergeLocalities records that olds were merged into a new locality on date: each
+// old one closes the day before, the new one opens, and whole successor links keep
+// results adding up. Old codes keep resolving for old periods.
+func (s *Store) MergeLocalities(ctx context.Context, olds []int64, into Locality, date time.Time) (Locality, error) {
+	if len(olds) < 2 {
+		return into, errors.New("a merge takes at least two localities")
+	}
+	into.ValidFrom = date
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		for _, id := range olds {
+			if err := closeLocality(ctx, tx, id, date.AddDate(0, 0, -1)); err != nil {
+				return fmt.Errorf("locality #%d: %w", id, err)
+			}
+		}
+		var err error
+		if into.ID, err = insertLocality(ctx, tx, into); err != nil {
+			return err
+		}
+		for _, id := range olds {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO locality_successor(old_id, new_id, whole) VALUES (?, ?, 1)", id, into.ID); err != nil {
+				return err
+			}
+		}
+		return moveResults(ctx, tx, olds, into.ID, date)
+	})
+	return into, err
+}
+
+// SplitLocality records that old was split into parts on date: it closes the day
+// before, the parts open, and each is linked as receiving a part of it.
+func (s *Store) SplitLocality(ctx context.Context, old int64, parts []Locality, date time.Time) ([]Locality, error) {
+	if len(parts) < 2 {
+		return nil, errors.New("a split makes at least two localities")
+	}
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		if err := closeLocality(ctx, tx, old, date.AddDate(0, 0, -1)); err != nil {
+			return err
+		}
+		for i := range parts {
+			parts[i].ValidFrom = date
+			id, err := insertLocality(ctx, tx, parts[i])
+			if err != nil {
+				return err
+			}
+			parts[i].ID = id
+			if _, err := tx.ExecContext(ctx, "INSERT INTO locality_successor(old_id, new_id, whole) VALUES (?, ?, 0)", old, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return parts, err
+}
+
+// moveResults hands values and targets of periods from date on, recorded against the
+// merged localities, to the new one, adding up those that meet on one key. Each
+// move is in the audit trail with source "merge".
+func moveResults(ctx context.Context, tx *sql.Tx, olds []int64, to int64, date time.Time) error {
+	for _, old := range olds {
+		rows, err := tx.QueryContext(ctx, `SELECT indicator_id, unit_id, period, value, note FROM value WHERE locality_id = ? AND period_start >= ?`, old, day(date))
+		if err != nil {
+			return err
+		}
+		type moved struct {
+			ind, unit int64
+			period    string
+			v         float64
+			note      string
+		}
+		var ms []moved
+		for rows.Next() {
+			var m moved
+			if err := rows.Scan(&m.ind, &m.unit, &m.period, &m.v, &m.note); err != nil {
+				rows.Close()
+				return err
+			}
+			ms = append(ms, m)
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return err
+		}
+		now := time.Now().UTC().Format(time.RFC3339)
+		for _, m := range ms {
+			stmts := []struct {
+				q    string
+				args []any
+			}{
+				{`INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value, old_note, new_note, source, changed_by, changed_at)
+					VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, 'merge', ?, ?)`, []any{m.ind, old, m.period, m.unit, m.v, m.note, CurrentUser(), now}},
+				{`INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value, old_note, new_note, source, changed_by, changed_at)
+					SELECT ?, ?, ?, ?, (SELECT value FROM value WHERE indicator_id = ?1 AND locality_id = ?2 AND period = ?3 AND unit_id = ?4),
+						COALESCE((SELECT value FROM value WHERE indicator_id = ?1 AND locality_id = ?2 AND period = ?3 AND unit_id = ?4), 0) + ?5,
+						NULL, ?6, 'merge', ?7, ?8`, []any{m.ind, to, m.period, m.unit, m.v, m.note, CurrentUser(), now}},
+				{`INSERT INTO value(indicator_id, locality_id, period, unit_id, period_start, period_end, value, note, changed_at)
+					SELECT indicator_id, ?, period, unit_id, period_start, period_end, value, note, ? FROM value
+					WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?
+					ON CONFLICT(indicator_id, locality_id, period, unit_id) DO UPDATE SET value = value + excluded.value, changed_at = excluded.changed_at`,
+					[]any{to, now, m.ind, old, m.period, m.unit}},
+				{`DELETE FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?`, []any{m.ind, old, m.period, m.unit}},
+			}
+			for _, st := range stmts {
+				if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
+					return fmt.Errorf("move value %s: %w", m.period, err)
+				}
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO target(program_id, indicator_id, locality_id, period, period_start, period_end, value)
+			SELECT program_id, indicator_id, ?, period, period_start, period_end, value FROM target WHERE locality_id = ? AND period_start >= ?
+			ON CONFLICT(program_id, indicator_id, locality_id, period) DO UPDATE SET value = value + excluded.value`, to, old, day(date)); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM target WHERE locality_id = ? AND period_start >= ?", old, day(date)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func expectOne(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return fmt.Errorf("locality: %w", ErrNotFound)
+	}
+	return nil
+}

@@ -1,0 +1,238 @@
+package tabular
+
+import (
+	"strconv"
+	"strings"
+)
+
+// NumberStyle is a file's convention for decimal and thousands marks. It is
+// detected per file, not per cell, because "1,234" alone is either 1234 or
+// 1.234 and only the other numbers in the same file can tell which.
+type NumberStyle int
+
+const (
+	// Unknown: no sample decided. ParseNumber then accepts only numbers
+	// whose reading does not depend on the style.
+	Unknown NumberStyle = iota
+	// DotDecimal: "1234.5", "1,234.5" (English Windows, and every numeric
+	// cell read from XLSX).
+	DotDecimal
+	// CommaDecimal: "1234,5", "1.234,5", "1 234,5" (Vietnamese Windows).
+	CommaDecimal
+)
+
+func (s NumberStyle) String() string {
+	switch s {
+	case DotDecimal:
+		return "dot decimal (1,234.5)"
+	case CommaDecimal:
+		return "comma decimal (1.234,5)"
+	}
+	return "unknown"
+}
+
+// DetectNumberStyle decides the style from all number cells of one file.
+// Samples that settle it on their own ("1,5", "1.234,5", "1,234,567")
+// vote; the majority wins and the minority will fail in ParseNumber, which
+// names them. Neutral samples ("12", "1 234") and non-numbers are ignored.
+// If nothing votes, it returns Unknown and the samples that could be read
+// either way ("1,234", "1.234"), for the importer to show; if the votes tie,
+// it returns Unknown and the voting samples, which contradict each other.
+func DetectNumberStyle(samples []string) (NumberStyle, []string) {
+	var dot, comma, ambiguous []string
+	for _, s := range samples {
+		switch classifyNumber(s) {
+		case DotDecimal:
+			dot = append(dot, s)
+		case CommaDecimal:
+			comma = append(comma, s)
+		case ambiguousStyle:
+			ambiguous = append(ambiguous, s)
+		}
+	}
+	switch {
+	case len(dot) > len(comma):
+		return DotDecimal, nil
+	case len(comma) > len(dot):
+		return CommaDecimal, nil
+	case len(dot) > 0:
+		return Unknown, append(dot, comma...)
+	}
+	return Unknown, ambiguous
+}
+
+// Internal classification results besides the real styles.
+const (
+	notNumber NumberStyle = -1 - iota
+	neutralStyle
+	ambiguousStyle
+)
+
+func classifyNumber(s string) NumberStyle {
+	s = strings.TrimSpace(s)
+	d, _, errD := parseStyled(s, '.', ',')
+	c, _, errC := parseStyled(s, ',', '.')
+	switch {
+	case errD == "" && errC == "":
+		if d == c {
+			return neutralStyle
+		}
+		return ambiguousStyle
+	case errD == "":
+		return DotDecimal
+	case errC == "":
+		return CommaDecimal
+	}
+	return notNumber
+}
+
+// ParseNumber parses a cell written in plain decimal notation in the given
+// style and returns the value and the number of decimals written (so "2,50"
+// reports 2, for indicators that must be whole numbers or have a precision).
+// Thousands may be grouped by the style's mark or by a space, NBSP or
+// narrow NBSP. Scientific notation ("1e5"), units, currency and percent
+// signs are rejected: the files are typed by hand and such values are
+// far more often typos than intent.
+func ParseNumber(s string, style NumberStyle) (float64, int, error) {
+	t := strings.TrimSpace(s)
+	fail := func(msg string) (float64, int, error) {
+		return 0, 0, &Error{Value: s, Msg: msg}
+	}
+	if t == "" {
+		return fail("empty cell where a number is expected; write 0 if the value is zero")
+	}
+	var (
+		v    float64
+		dec  int
+		msg  string
+		self = classifyNumber(t)
+	)
+	switch style {
+	case DotDecimal:
+		v, dec, msg = parseStyled(t, '.', ',')
+	case CommaDecimal:
+		v, dec, msg = parseStyled(t, ',', '.')
+	default:
+		switch self {
+		case ambiguousStyle:
+			return fail("ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. 1234 or 1,234 → 1234)")
+		case CommaDecimal:
+			v, dec, msg = parseStyled(t, ',', '.')
+		default:
+			v, dec, msg = parseStyled(t, '.', ',')
+		}
+	}
+	if msg == "" {
+		return v, dec, nil
+	}
+	if (style == DotDecimal || style == CommaDecimal) && (self == DotDecimal || self == CommaDecimal) && self != style {
+		return fail("written in " + self.String() + " style, but the other numbers in this file use " + style.String() + "; use the same decimal mark throughout the file")
+	}
+	return fail(msg)
+}
+
+// parseStyled parses t with the given decimal and grouping marks; msg is
+// empty on success and otherwise says what is wrong, for the user.
+func parseStyled(t string, decMark, grpMark byte) (float64, int, string) {
+	const notNum = "not a number; write digits only, with one decimal mark and no units, %, or currency"
+	body := t
+	neg := strings.HasPrefix(body, "-")
+	if neg {
+		body = body[1:]
+	}
+	if body == "" || body[0] < '0' || body[0] > '9' {
+		return 0, 0, notNum
+	}
+	if strings.ContainsAny(body, "eE") && strings.Trim(body, "0123456789.,eE+-") == "" {
+		return 0, 0, "scientific notation is not accepted; write the number in full (e.g. 100000 instead of 1e5)"
+	}
+	intPart, frac := body, ""
+	if i := strings.IndexByte(body, decMark); i >= 0 {
+		intPart, frac = body[:i], body[i+1:]
+		if strings.IndexByte(frac, decMark) >= 0 {
+			return 0, 0, "more than one decimal mark '" + string(decMark) + "'; a number has at most one"
+		}
+		if frac == "" || !allDigits(frac) {
+			return 0, 0, notNum
+		}
+	}
+	digits, ok := ungroup(intPart, grpMark)
+	if !ok {
+		if strings.Trim(intPart, "0123456789 ,.\u00A0\u202F") != "" {
+			return 0, 0, notNum
+		}
+		return 0, 0, notNum + " (thousands groups must have 3 digits, e.g. 1" + string(grpMark) + "234" + string(decMark) + "5)"
+	}
+	num := digits
+	if frac != "" {
+		num += "." + frac
+	}
+	if neg {
+		num = "-" + num
+	}
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, 0, "number is too large"
+	}
+	return v, len(frac), ""
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ungroup removes thousands separators, checking the grouping is real:
+// one kind of separator, a first group of 1-3 digits not starting with 0,
+// then groups of exactly 3. Otherwise "1,5" would silently become 15.
+func ungroup(s string, grpMark byte) (string, bool) {
+	if allDigits(s) {
+		return s, true
+	}
+	var groups []string
+	kind := ""
+	for s != "" {
+		i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+		if i < 0 {
+			groups = append(groups, s)
+			break
+		}
+		groups = append(groups, s[:i])
+		sep := s[i:]
+		var k string
+		switch {
+		case sep[0] == grpMark:
+			k = string(grpMark)
+		case strings.HasPrefix(sep, " "), strings.HasPrefix(sep, "\u00A0"), strings.HasPrefix(sep, "\u202F"):
+			// Excel's Vietnamese format uses a space, Word and web
+			// pages paste NBSP or narrow NBSP; all read the same.
+			k = "space"
+		default:
+			return "", false
+		}
+		if kind != "" && k != kind {
+			return "", false
+		}
+		kind = k
+		if sep[0] == ' ' || sep[0] == grpMark {
+			s = sep[1:]
+		} else if strings.HasPrefix(sep, "\u00A0") {
+			s = sep[len("\u00A0"):]
+		} else {
+			s = sep[len("\u202F"):]
+		}
+		if s == "" {
+			return "", false
+		}
+	}
+	for i, g := range groups {
+		if i == 0 && (len(g) < 1 || len(g) > 3 || g[0] == '0') || i > 0 && len(g) != 3 {
+			return "", false
+		}
+	}
+	return strings.Join(groups, ""), true
+}

@@ -1,0 +1,263 @@
+// Package tabular reads the CSV and XLSX files that subordinate units make
+// in Excel into trimmed, NFC-normalised cells that carry their location in
+// the file. It knows nothing about indicators or the database: the importer
+// above it maps header names to fields and validates values, and reports
+// problems using the locations kept here.
+//
+// What it copes with, because real files from the field have it: UTF-8 with
+// or without BOM, Excel's "Unicode text" (UTF-16 with BOM, tab separated),
+// Excel's plain CSV on Vietnamese Windows (cp1258 with separate tone
+// marks), comma/semicolon/tab separators, report title rows and blank rows
+// above the header, and padding rows and columns. Everything else is
+// rejected with an *Error saying where and what to do, never read as
+// mojibake.
+package tabular
+
+import (
+	"bufio"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
+)
+
+// Format is the container type of a file.
+type Format string
+
+const (
+	FormatCSV  Format = "csv"
+	FormatXLSX Format = "xlsx"
+)
+
+// Info describes what was detected while opening a file.
+type Info struct {
+	Format     Format
+	Encoding   string // CSV only: one of the Enc* constants
+	Delimiter  rune   // CSV only
+	HeaderLine int    // line (CSV) or sheet row (XLSX) of the header
+	Sheet      string // XLSX only
+}
+
+// Row is one non-blank data row.
+type Row struct {
+	// Line is the 1-based physical line where the record starts (a quoted
+	// cell may continue on later lines), or the sheet row number for XLSX.
+	Line int
+	// Cells are trimmed and NFC-normalised; trailing empty cells are
+	// removed, so len(Cells) may be less than len(Header()).
+	Cells []string
+}
+
+// Options tune Open. The zero value is fine.
+type Options struct {
+	Sheet        string // XLSX: sheet to read; default the first one
+	MaxLineBytes int    // CSV: longest record accepted; default 1 MiB
+	MaxColumns   int    // most columns with content; default 1024
+}
+
+const (
+	defaultMaxLineBytes = 1 << 20
+	defaultMaxColumns   = 1024
+	sniffLen            = 64 << 10
+	// maxTitleRows bounds the search for the header, so that a file with
+	// no header at all fails quickly instead of scanning to the end.
+	maxTitleRows = 30
+)
+
+// source yields raw records: start line, cleaned cells (nil for a blank
+// row), io.EOF at the end.
+type source interface {
+	next() (int, []string, error)
+	close() error
+}
+
+// Reader streams the data rows of one file.
+type Reader struct {
+	file   string
+	info   Info
+	header []string
+	src    source
+}
+
+// Open detects the format (by name's extension), encoding, delimiter and
+// header row, leaving the Reader positioned at the first data row. name is
+// used for the format and in error messages; r is read sequentially (CSV)
+// or completely into memory (XLSX, which is a ZIP archive and needs random
+// access).
+func Open(name string, r io.Reader, opt Options) (*Reader, error) {
+	if opt.MaxLineBytes <= 0 {
+		opt.MaxLineBytes = defaultMaxLineBytes
+	}
+	if opt.MaxColumns <= 0 {
+		opt.MaxColumns = defaultMaxColumns
+	}
+	file := filepath.Base(name)
+	var (
+		src  source
+		info Info
+		err  *Error
+	)
+	switch ext := strings.ToLower(filepath.Ext(name)); ext {
+	case ".xlsx", ".xlsm":
+		src, info, err = openXLSX(file, r, opt)
+	case ".csv", ".txt", ".tsv":
+		src, info, err = openCSV(file, r, opt)
+	case ".xls":
+		err = &Error{File: file, Msg: "old Excel 97-2003 (.xls) files are not supported; open it in Excel and save as .xlsx (Excel Workbook) or 'CSV UTF-8'"}
+	default:
+		err = &Error{File: file, Msg: "unsupported file type " + strconv.Quote(ext) + "; send the report as .xlsx or .csv"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	rd := &Reader{file: file, info: info, src: src}
+	if err := rd.findHeader(); err != nil {
+		src.close()
+		return nil, err
+	}
+	return rd, nil
+}
+
+func openCSV(file string, r io.Reader, opt Options) (source, Info, *Error) {
+	raw := bufio.NewReaderSize(r, sniffLen)
+	prefix, perr := raw.Peek(sniffLen)
+	if perr != nil && perr != io.EOF {
+		return nil, Info{}, &Error{File: file, Msg: "cannot read the file: " + perr.Error()}
+	}
+	enc, msg := detectEncoding(prefix, perr == io.EOF)
+	if msg != "" {
+		return nil, Info{}, &Error{File: file, Msg: msg}
+	}
+	var text io.Reader = raw
+	def := byte(',')
+	switch enc {
+	case EncUTF8BOM:
+		raw.Discard(3)
+	case EncUTF16LE:
+		text, def = transform.NewReader(raw, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()), '\t'
+	case EncUTF16BE:
+		text, def = transform.NewReader(raw, unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder()), '\t'
+	case EncWindows1258:
+		text = transform.NewReader(raw, charmap.Windows1258.NewDecoder())
+	}
+	// For plain UTF-8 this returns raw itself: no second buffer or copy.
+	br := bufio.NewReaderSize(text, sniffLen)
+	head, herr := br.Peek(sniffLen)
+	if herr != nil && herr != io.EOF {
+		return nil, Info{}, &Error{File: file, Msg: "cannot decode the file as " + enc + ": " + herr.Error() + "; " + hintSaveUTF8}
+	}
+	delim := detectDelimiter(head, herr == io.EOF, def)
+	src := &csvSource{
+		file: file, br: br, delim: delim,
+		maxBytes: opt.MaxLineBytes, maxCols: opt.MaxColumns,
+		decoded: enc != EncUTF8 && enc != EncUTF8BOM,
+	}
+	return src, Info{Format: FormatCSV, Encoding: enc, Delimiter: rune(delim)}, nil
+}
+
+func (s *csvSource) close() error { return nil }
+
+// findHeader skips title and blank rows. The header is the first row with
+// at least two non-empty cells, most of them non-numeric: a report title
+// fills one (merged) cell, and a data row is mostly numbers.
+func (r *Reader) findHeader() error {
+	seen := 0
+	for {
+		line, cells, err := r.src.next()
+		if err == io.EOF {
+			if seen == 0 {
+				return &Error{File: r.file, Msg: "file is empty: it has no rows with content; export the report again"}
+			}
+			return r.noHeader()
+		}
+		if err != nil {
+			return err
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		if seen++; seen > maxTitleRows {
+			return r.noHeader()
+		}
+		if isHeader(cells) {
+			r.header, r.info.HeaderLine = cells, line
+			return nil
+		}
+	}
+}
+
+func (r *Reader) noHeader() error {
+	return &Error{File: r.file, Msg: "no header row found in the first " + strconv.Itoa(maxTitleRows) +
+		" rows: the table needs a row of column names (at least two, mostly text) above the data"}
+}
+
+func isHeader(cells []string) bool {
+	filled, numeric := 0, 0
+	for _, c := range cells {
+		if c == "" {
+			continue
+		}
+		filled++
+		if looksNumeric(c) {
+			numeric++
+		}
+	}
+	return filled >= 2 && numeric*2 < filled
+}
+
+// looksNumeric is deliberately looser than ParseNumber: for telling a
+// header from data, "12,5%" and "(3)" are numbers too.
+func looksNumeric(s string) bool {
+	digits := 0
+	for _, c := range s {
+		switch {
+		case c >= '0' && c <= '9':
+			digits++
+		case strings.ContainsRune(".,-+%() \u00A0\u202F", c):
+		default:
+			return false
+		}
+	}
+	return digits > 0
+}
+
+// Info reports the detected format, encoding, delimiter and header line.
+func (r *Reader) Info() Info { return r.info }
+
+// Header returns the header row's cells, trimmed, NFC, without trailing
+// empty cells. The slice is shared; do not modify it.
+func (r *Reader) Header() []string { return r.header }
+
+// Next returns the next non-blank row, or io.EOF. Errors are *Error. After
+// a row-level error (a bad cell) reading may continue with the next Next
+// call; after a structural one (broken quoting, oversized record, read
+// failure) Next keeps returning that error.
+func (r *Reader) Next() (Row, error) {
+	for {
+		line, cells, err := r.src.next()
+		if err != nil {
+			return Row{}, err
+		}
+		if len(cells) == 0 {
+			continue
+		}
+		if len(cells) > len(r.header) {
+			col := len(r.header)
+			for cells[col] == "" {
+				col++
+			}
+			return Row{}, &Error{File: r.file, Line: line, Column: col + 1, Value: cells[col],
+				Msg: "cell is to the right of the last header column (the header has " + strconv.Itoa(len(r.header)) +
+					" columns); give the column a header or delete the value"}
+		}
+		return Row{Line: line, Cells: cells}, nil
+	}
+}
+
+// Close releases the XLSX iterators and temporary files; for CSV it does
+// nothing (the caller owns the io.Reader).
+func (r *Reader) Close() error { return r.src.close() }

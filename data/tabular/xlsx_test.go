@@ -1,0 +1,143 @@
+package tabular
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// buildWorkbook makes the kind of workbook units send: a title row, a
+// blank row, the header, codes typed as text or as zero-padded numbers,
+// formatted numbers and a date; plus a second sheet to choose by name.
+func buildWorkbook(t testing.TB) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	const s = "Sheet1"
+	padded, _ := f.NewStyle(&excelize.Style{CustomNumFmt: ptr("00000")})
+	thousands, _ := f.NewStyle(&excelize.Style{NumFmt: 4}) // #,##0.00
+	percent, _ := f.NewStyle(&excelize.Style{NumFmt: 10})  // 0.00%
+	date, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(f.SetCellStr(s, "A1", "BÁO CÁO KẾT QUẢ CÔNG TÁC DÂN VẬN QUÝ III/2024"))
+	must(f.MergeCell(s, "A1", "E1"))
+	must(f.SetSheetRow(s, "A3", &[]any{"Mã xã", "Chỉ tiêu", "Kỳ", "Giá trị", "Ngày"}))
+	must(f.SetCellStr(s, "A4", "00004"))
+	must(f.SetSheetRow(s, "B4", &[]any{"TT_DOT", "2024Q3", 8.25}))
+	must(f.SetCellInt(s, "A5", 4))
+	must(f.SetCellStyle(s, "A5", "A5", padded))
+	must(f.SetSheetRow(s, "B5", &[]any{"TT_DOT", "2024Q3", 1234.5}))
+	must(f.SetCellStyle(s, "D5", "D5", thousands))
+	must(f.SetCellValue(s, "E5", time.Date(2024, 9, 30, 0, 0, 0, 0, time.UTC)))
+	must(f.SetCellStyle(s, "E5", "E5", date))
+	// Text that merely looks like a number keeps its exact text even
+	// under a number format.
+	must(f.SetCellStr(s, "A6", "0012"))
+	must(f.SetCellStyle(s, "A6", "A6", thousands))
+	must(f.SetSheetRow(s, "B6", &[]any{" TT_HOP ", "2024Q3", 0.25}))
+	must(f.SetCellStyle(s, "D6", "D6", percent))
+	// Formula noise: stored 12.300000000000001 is shown and read as 12.3.
+	must(f.SetCellFormula(s, "D8", "=12.1+0.2"))
+	must(f.SetCellValue(s, "D8", 12.300000000000001))
+	must(f.SetCellStr(s, "A8", "00010"))
+
+	if _, err := f.NewSheet("Quý III"); err != nil {
+		t.Fatal(err)
+	}
+	must(f.SetSheetRow("Quý III", "A2", &[]any{"Mã xã", "Giá trị"}))
+	must(f.SetSheetRow("Quý III", "A3", &[]any{"00007", 3}))
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestXLSX(t *testing.T) {
+	book := buildWorkbook(t)
+	r := mustOpen(t, "report.xlsx", book, Options{})
+	if info := r.Info(); info != (Info{Format: FormatXLSX, Sheet: "Sheet1", HeaderLine: 3}) {
+		t.Errorf("Info = %+v", info)
+	}
+	if want := []string{"Mã xã", "Chỉ tiêu", "Kỳ", "Giá trị", "Ngày"}; !reflect.DeepEqual(r.Header(), want) {
+		t.Errorf("Header = %q", r.Header())
+	}
+	want := []Row{
+		{4, []string{"00004", "TT_DOT", "2024Q3", "8.25"}},
+		{5, []string{"00004", "TT_DOT", "2024Q3", "1234.5", "09-30-24"}},
+		{6, []string{"0012", "TT_HOP", "2024Q3", "0.25"}},
+		{8, []string{"00010", "", "", "12.3"}},
+	}
+	if got := readAll(t, r); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows\n got %+v\nwant %+v", got, want)
+	}
+}
+
+func TestXLSXSheetByName(t *testing.T) {
+	r := mustOpen(t, "report.xlsx", buildWorkbook(t), Options{Sheet: "quý iii"})
+	if r.Info().Sheet != "Quý III" || r.Info().HeaderLine != 2 {
+		t.Errorf("Info = %+v", r.Info())
+	}
+	want := []Row{{3, []string{"00007", "3"}}}
+	if got := readAll(t, r); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows %+v, want %+v", got, want)
+	}
+}
+
+func TestXLSXErrors(t *testing.T) {
+	book := buildWorkbook(t)
+	if got, want := errorOf(t, "report.xlsx", book, Options{Sheet: "Tổng hợp"}),
+		`report.xlsx: "Tổng hợp": no such sheet; the workbook has sheets "Sheet1", "Quý III"; choose one of them`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got, want := errorOf(t, "report.xlsx", []byte("Mã,Tên\n1,2\n"), Options{}),
+		"report.xlsx: not a valid .xlsx workbook (zip: not a valid zip file); open it in Excel and save it as 'Excel Workbook (.xlsx)'"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetRow("Sheet1", "A1", &[]any{"a", "b"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetCellStr("Sheet1", "ZZ2", "x"); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := errorOf(t, "wide.xlsx", buf.Bytes(), Options{MaxColumns: 100}),
+		`wide.xlsx:2: column 702: "x": row has more than 100 columns; delete the unused columns to the right of the table`; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestCellText(t *testing.T) {
+	tests := []struct{ raw, disp, want string }{
+		{"00004", "00004", "00004"},           // text code
+		{"4", "00004", "00004"},               // number with "00000"
+		{"1234.5", "1,234.50", "1234.5"},      // display format ignored
+		{"0.5", "50%", "0.5"},                 // percent: the stored fraction
+		{"1E-3", "0.001", "0.001"},            // Excel's exponent storage
+		{"45565", "30/09/2024", "30/09/2024"}, // date
+		{"0.5", "12:00", "12:00"},             // time
+		{"45565", "2024-09-30", "2024-09-30"},
+		{"TRUE", "TRUE", "TRUE"},
+		{"12.300000000000001", "12.3", "12.3"},
+	}
+	for _, tc := range tests {
+		if got := cellText(tc.raw, tc.disp); got != tc.want {
+			t.Errorf("cellText(%q, %q) = %q, want %q", tc.raw, tc.disp, got, tc.want)
+		}
+	}
+}

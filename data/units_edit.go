@@ -1,0 +1,69 @@
+package data
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// UnitPrograms lists the programs a unit takes part in, newest first.
+func (s *Store) UnitPrograms(ctx context.Context, unitID int64) ([]Program, error) {
+	return queryAll(ctx, s.ro, scanProgram, "SELECT "+programColumns+
+		" FROM program WHERE id IN (SELECT program_id FROM program_unit WHERE unit_id = ?) ORDER BY start_date DESC, code", unitID)
+}
+
+// UnitReferences counts what refers to a unit.
+type UnitReferences struct {
+	Values, Batches, Children, Programs int
+}
+
+// Any reports whether anything refers to the unit.
+func (r UnitReferences) Any() bool { return r != UnitReferences{} }
+
+func (r UnitReferences) String() string {
+	var parts []string
+	for _, p := range []struct {
+		n    int
+		what string
+	}{{r.Values, "reported values"}, {r.Batches, "imported files"}, {r.Children, "units under it"}, {r.Programs, "programs"}} {
+		if p.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// UnitReferences counts what refers to the unit.
+func (s *Store) UnitReferences(ctx context.Context, id int64) (UnitReferences, error) {
+	var r UnitReferences
+	err := s.ro.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM value WHERE unit_id = ?1),
+		(SELECT count(*) FROM import_batch WHERE unit_id = ?1),
+		(SELECT count(*) FROM unit WHERE parent_id = ?1),
+		(SELECT count(*) FROM program_unit WHERE unit_id = ?1)`, id).
+		Scan(&r.Values, &r.Batches, &r.Children, &r.Programs)
+	return r, err
+}
+
+// DeleteUnit deletes a unit that nothing refers to; one that is referred to is kept,
+// and the error says by what.
+func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
+	refs, err := s.UnitReferences(ctx, id)
+	if err != nil {
+		return err
+	}
+	if refs.Any() {
+		return fmt.Errorf("it is referred to by %s; set the day it left service instead of deleting it", refs)
+	}
+	return s.write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM unit WHERE id = ?", id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return fmt.Errorf("unit #%d: %w", id, ErrNotFound)
+		}
+		return nil
+	})
+}

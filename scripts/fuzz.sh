@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Fuzzes every Fuzz target for FUZZTIME each (default 60s). Kept out of the test
+# command because a fuzzer's finds are random: a new crash is a bug to fix and its
+# input is saved under testdata/fuzz/, where every later `go test` replays it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+for target in $(grep -rhoE '^func (Fuzz[A-Za-z0-9_]+)' --include='*_test.go' . | sed 's/func //' | sort -u); do
+  pkg=$(dirname "$(grep -rlE "^func $target\(" --include='*_test.go' . | head -1)")
+  echo "== $target ($pkg)"
+  go test -run='^$' -fuzz="^$target\$" -fuzztime="${FUZZTIME:-60s}" "$pkg"
+done

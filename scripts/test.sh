@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every check danvan has: formatting, go vet, staticcheck, the whole test suite
+# with the race detector (which replays every fuzz target's saved corpus), a smoke test of the real
+# GUI binary under Xvfb, and the release files built and run on Linux and under Wine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test --dist
+source scripts/env.sh
+
+echo "== gofmt"
+unformatted=$(gofmt -l .)
+if [ -n "$unformatted" ]; then echo "not gofmt-formatted: $unformatted"; exit 1; fi
+echo "== go vet"
+go vet ./...
+echo "== staticcheck"
+go tool staticcheck ./...
+echo "== go test -race"
+go test -race -count=1 ./...
+echo "== GUI smoke test"
+bash scripts/smoke-gui.sh
+echo "== release files: Linux package and Windows binaries, checked under Xvfb and Wine"
+bash scripts/dist-check.sh
+echo "all checks passed"

@@ -1,0 +1,70 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// fileDialogSize fits a 1366x768 screen and shows long Vietnamese file names.
+var fileDialogSize = fyne.NewSize(900, 600)
+
+// askSavePath asks for a file to write, starting in dir (if set) with name filled
+// in, and calls then with its path. With ext set, only such files are listed and a
+// name typed without it gets it. The dialog leaves an empty file at the path; the
+// callers write over it.
+func askSavePath(win fyne.Window, name, dir, ext string, then func(path string)) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, win)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		path := w.URI().Path()
+		w.Close()
+		if ext != "" && !strings.EqualFold(filepath.Ext(path), ext) {
+			os.Remove(path)
+			path += ext
+		}
+		then(path)
+	}, win)
+	d.SetFileName(name)
+	if ext != "" {
+		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
+	}
+	showFileDialog(d, dir)
+}
+
+// askOpenPath asks for an existing file with one of exts and calls then with its path.
+func askOpenPath(win fyne.Window, dir string, exts []string, then func(path string)) {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, win)
+			return
+		}
+		if r == nil {
+			return // cancelled
+		}
+		path := r.URI().Path()
+		r.Close()
+		then(path)
+	}, win)
+	d.SetFilter(storage.NewExtensionFileFilter(exts))
+	showFileDialog(d, dir)
+}
+
+func showFileDialog(d *dialog.FileDialog, dir string) {
+	if dir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+			d.SetLocation(l)
+		}
+	}
+	d.Show()
+	d.Resize(fileDialogSize) // a FileDialog cannot be resized before it is shown
+}

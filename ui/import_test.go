@@ -1,0 +1,294 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data"
+	"danvan/data/period"
+)
+
+// newImportScreen opens the Import screen over a fresh demo database of its own:
+// importing would change the shared one.
+func newImportScreen(t *testing.T) (*Import, *data.Store, fyne.Window) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := data.Open(ctx, filepath.Join(t.TempDir(), "import.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	test.NewTempApp(t)
+	s := NewImport(st, nil)
+	w := test.NewTempWindow(t, s.view())
+	s.win = w
+	w.Resize(fyne.NewSize(1280, 720))
+	s.reload()
+	s.work.Wait()
+	t.Cleanup(s.stop)
+	return s, st, w
+}
+
+// headerTexts lists the texts of a table's header buttons as drawn.
+func headerTexts(t *widget.Table) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch c := o.(type) {
+		case *widget.Button:
+			out = append(out, c.Text)
+		case fyne.Widget:
+			for _, child := range test.WidgetRenderer(c).Objects() {
+				walk(child)
+			}
+		case *fyne.Container:
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		}
+	}
+	walk(t)
+	return out
+}
+
+func writeFile(t *testing.T, name, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// chiLangQ3 lists BCHQS-CL's values for Quý 3/2024 as "locality indicator" -> value.
+func chiLangQ3(t *testing.T, st *data.Store) map[string]float64 {
+	t.Helper()
+	ctx := context.Background()
+	u, err := st.UnitByCode(ctx, "BCHQS-CL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := period.MustParse("2024Q3")
+	rows, err := st.Values(ctx, data.ValueFilter{UnitID: u.ID, From: p, To: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]float64{}
+	for _, r := range rows {
+		out[r.LocalityCode+" "+r.IndicatorCode] = r.Value.Value
+	}
+	return out
+}
+
+func TestImportPreviewImportAndUndo(t *testing.T) {
+	s, st, w := newImportScreen(t)
+	before := chiLangQ3(t, st)
+	batchesBefore := len(s.Batches)
+	path := writeFile(t, "chilang-q3-2024.csv", "Mã địa bàn,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị\n"+
+		"06484,TT_DOT,Quý 3/2024,17,BCHQS-CL\n"+
+		"06484,DUONG_KM,Quý 3/2024,2.25,BCHQS-CL\n"+
+		"06496,TT_DOT,Quý 3/2024,19,BCHQS-CL\n"+
+		"06496,DUONG_KM,Quý 3/2024,3.75,BCHQS-CL\n")
+
+	s.AddFiles([]string{path, filepath.Join(t.TempDir(), "notes.docx")})
+	s.work.Wait()
+	if len(s.Files) != 1 {
+		t.Fatalf("%d files in the list, want 1 (the .docx skipped)", len(s.Files))
+	}
+	if !s.Skipped.Visible() || !strings.Contains(s.Skipped.Text, "notes.docx") {
+		t.Errorf("the skipped file is not mentioned: %q", s.Skipped.Text)
+	}
+	f := s.Files[0]
+	if f.State != FileChecked || f.Err != nil {
+		t.Fatalf("state %v, err %v", f.State, f.Err)
+	}
+	r := f.Result
+	if !r.DryRun || r.Rows != 4 || r.Rejected != 0 || len(r.Problems) != 0 || r.Inserted+r.Updated+r.Unchanged != 4 {
+		t.Fatalf("preview %+v", r)
+	}
+	if r.Format != "csv" || r.Layout != "long" || r.Delimiter != "," {
+		t.Errorf("detected %q %q %q", r.Format, r.Layout, r.Delimiter)
+	}
+	if got := chiLangQ3(t, st); len(got) != len(before) || got["06484 TT_DOT"] == 17 {
+		t.Fatal("the dry run wrote to the store")
+	}
+	texts := renderedTexts(w)
+	for _, want := range []string{"Định dạng: CSV", "Kiểu bảng: dọc", "Đọc được 4 số liệu:", "bị loại", "Không có lỗi", "Sẵn sàng: 4 số liệu"} {
+		if !containsText(texts, want) {
+			t.Errorf("%q is not shown; shown: %q", want, texts)
+		}
+	}
+	if s.ImportButton.Disabled() {
+		t.Fatalf("Import is disabled: %q", s.Status.Text)
+	}
+
+	test.Tap(s.ImportButton)
+	s.work.Wait()
+	if f.State != FileImported || f.Result.BatchID == 0 || f.Result.DryRun {
+		t.Fatalf("after Import: state %v, result %+v, err %v", f.State, f.Result, f.Err)
+	}
+	got := chiLangQ3(t, st)
+	for k, want := range map[string]float64{"06484 TT_DOT": 17, "06484 DUONG_KM": 2.25, "06496 TT_DOT": 19, "06496 DUONG_KM": 3.75} {
+		if got[k] != want {
+			t.Errorf("%s = %v after import, want %v", k, got[k], want)
+		}
+	}
+	if !s.ImportButton.Disabled() {
+		t.Error("Import is still enabled after importing")
+	}
+	if len(s.Batches) != batchesBefore+1 || s.Batches[0].ID != f.Result.BatchID || s.Batches[0].Status != data.BatchCommitted {
+		t.Fatalf("history: %+v", s.Batches)
+	}
+	if s.Batches[0].FileName != "chilang-q3-2024.csv" {
+		t.Errorf("batch file %q", s.Batches[0].FileName)
+	}
+
+	// The same file again is recognised.
+	batch := f.Result.BatchID
+	s.AddFiles([]string{path})
+	s.work.Wait()
+	if f.State != FileChecked || f.Result.AlreadyImported != batch || !s.ImportButton.Disabled() {
+		t.Errorf("re-added file: state %v, result %+v", f.State, f.Result)
+	}
+
+	s.Tabs.SelectIndex(1)
+	if !s.Undo.Disabled() {
+		t.Error("Undo is enabled with no batch selected")
+	}
+	s.History.Select(widget.TableCellID{Row: 0, Col: 1})
+	if s.Undo.Disabled() {
+		t.Fatal("Undo is disabled on a committed batch")
+	}
+	test.Tap(s.Undo)
+	if s.undoConfirm == nil {
+		t.Fatal("no confirmation asked")
+	}
+	if !containsText(renderedTexts(w), "Hoàn tác lô") {
+		t.Errorf("confirmation text not shown: %q", renderedTexts(w))
+	}
+	s.undoConfirm.Confirm()
+	s.work.Wait()
+	if s.LastUndo.Restored+s.LastUndo.Deleted != 4 || s.LastUndo.Skipped != 0 {
+		t.Errorf("undo: %+v", s.LastUndo)
+	}
+	after := chiLangQ3(t, st)
+	if len(after) != len(before) {
+		t.Errorf("%d values after undo, %d before", len(after), len(before))
+	}
+	for k, v := range before {
+		if after[k] != v {
+			t.Errorf("%s = %v after undo, want %v", k, after[k], v)
+		}
+	}
+	if s.Batches[0].Status != data.BatchUndone {
+		t.Errorf("batch status %q after undo", s.Batches[0].Status)
+	}
+	if !s.Undo.Disabled() {
+		t.Error("Undo is still enabled on an undone batch")
+	}
+	if !strings.Contains(s.HistoryStatus.Text, "Đã hoàn tác lô") {
+		t.Errorf("undo outcome: %q", s.HistoryStatus.Text)
+	}
+	// The file can be imported again once its batch is undone.
+	if f.State != FileChecked || f.Result.AlreadyImported != 0 || s.selectedFile() != f {
+		t.Errorf("after undo: state %v, result %+v", f.State, f.Result)
+	}
+	if s.ImportButton.Disabled() {
+		t.Errorf("Import disabled after undo: %q", s.Status.Text)
+	}
+}
+
+func TestImportShowsProblemsAndWritesNothing(t *testing.T) {
+	s, st, w := newImportScreen(t)
+	before := chiLangQ3(t, st)
+	batchesBefore := len(s.Batches)
+	path := writeFile(t, "bad.csv", "Mã địa bàn,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị\n"+
+		"06484,TT_DOT,Quý 3/2024,17,BCHQS-CL\n"+
+		"06484,DUONG_KM,Q5/2024,2.25,BCHQS-CL\n"+
+		"99999,TT_DOT,Quý 3/2024,19,BCHQS-CL\n")
+	s.AddFiles([]string{path})
+	s.work.Wait()
+	f := s.Files[0]
+	if f.State != FileChecked || !f.Result.Refused {
+		t.Fatalf("state %v, result %+v, err %v", f.State, f.Result, f.Err)
+	}
+	lines := map[int]string{}
+	for _, p := range s.Rows {
+		lines[p.Line] = p.Value + ": " + p.Message
+	}
+	if !strings.Contains(lines[3], "Q5/2024") || !strings.Contains(lines[4], "99999") || len(s.Rows) != 2 {
+		t.Fatalf("problems: %+v", s.Rows)
+	}
+	if !s.ImportButton.Disabled() {
+		t.Error("Import is enabled on a file with problems")
+	}
+	texts := append(renderedTexts(w), headerTexts(s.Problems)...)
+	for _, want := range []string{"Dòng", "Cột", "Giá trị", "Lỗi", "Q5/2024", "99999", "2 lỗi: chưa nhập được"} {
+		if !containsText(texts, want) {
+			t.Errorf("%q is not shown; shown: %q", want, texts)
+		}
+	}
+
+	// Sorting: by message, then by line again, descending.
+	s.sortBy(3)
+	if s.Rows[0].Message > s.Rows[1].Message {
+		t.Errorf("not sorted by message: %+v", s.Rows)
+	}
+	s.sortBy(0)
+	s.sortBy(0)
+	if s.Rows[0].Line != 4 {
+		t.Errorf("not sorted by line, descending: %+v", s.Rows)
+	}
+	s.Problems.Select(widget.TableCellID{Row: 1, Col: 3})
+	if !strings.HasPrefix(s.Detail.Text, "Dòng 3, cột “Kỳ báo cáo”, giá trị “Q5/2024”: ") {
+		t.Errorf("detail %q", s.Detail.Text)
+	}
+
+	// Valid rows only: one row can be imported.
+	s.ValidOnly.SetChecked(true)
+	s.work.Wait()
+	if f.State != FileChecked || f.Result.Refused || f.Result.Rejected != 2 {
+		t.Fatalf("valid only: state %v, result %+v", f.State, f.Result)
+	}
+	if s.ImportButton.Disabled() {
+		t.Errorf("Import disabled with valid rows only: %q", s.Status.Text)
+	}
+	s.ValidOnly.SetChecked(false)
+	s.work.Wait()
+	if !s.ImportButton.Disabled() {
+		t.Error("Import enabled again without valid rows only")
+	}
+
+	// A bad period in the options is said inline and stops the check.
+	test.Type(s.Period, "Q5")
+	if !s.OptionError.Visible() || !strings.Contains(s.OptionError.Text, "không phải là kỳ báo cáo") {
+		t.Errorf("period error: %q", s.OptionError.Text)
+	}
+	if !s.ImportButton.Disabled() {
+		t.Error("Import enabled with a bad period")
+	}
+	s.Period.SetText("")
+	s.work.Wait()
+	if s.OptionError.Visible() {
+		t.Errorf("period error still shown: %q", s.OptionError.Text)
+	}
+
+	if got := chiLangQ3(t, st); len(got) != len(before) || got["06484 TT_DOT"] == 17 {
+		t.Error("a refused file wrote to the store")
+	}
+	s.reloadBatches()
+	s.work.Wait()
+	if len(s.Batches) != batchesBefore {
+		t.Errorf("%d batches, %d before", len(s.Batches), batchesBefore)
+	}
+}
