@@ -3,9 +3,12 @@ package data
 import (
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
+
+	"danvan/data/period"
 )
 
 // Batch is one imported file: what it was, who brought it in, and what it did.
@@ -37,9 +40,26 @@ type ValueChange struct {
 	OldNote string
 }
 
-// CommitBatch records an import and writes its values in one transaction, so a
-// batch in the list always has exactly the values it wrote, and undo can find them.
-func (s *Store) CommitBatch(ctx context.Context, b Batch, vals []Value) (Batch, error) {
+// BatchWriter writes one import batch in a single transaction, value by value as
+// the file is read, so memory stays flat however long the file. Nothing is visible
+// to anyone else until Commit; Rollback (or an error, or a cancelled context)
+// leaves the database exactly as it was. A dry run is a batch rolled back after
+// its counts are read: the counts come from the same code that commits.
+//
+// It holds the write connection from BeginBatch to Commit or Rollback: other
+// writers wait (up to the busy timeout) while a file is read.
+type BatchWriter struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	w     *valueWriter
+	batch Batch
+	held  *sql.Stmt
+	hold  [][]byte
+}
+
+// BeginBatch starts writing an import batch. b names the file, who imports it and
+// when; the rest is set by Commit.
+func (s *Store) BeginBatch(ctx context.Context, b Batch) (*BatchWriter, error) {
 	if b.ImportedBy == "" {
 		b.ImportedBy = CurrentUser()
 	}
@@ -47,65 +67,163 @@ func (s *Store) CommitBatch(ctx context.Context, b Batch, vals []Value) (Batch, 
 		b.ImportedAt = time.Now()
 	}
 	b.Status = BatchCommitted
-	err := s.write(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO import_batch(file_name, sha256, unit_id, imported_at, imported_by, rows, rejected, status)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			b.FileName, b.SHA256, nullID(b.UnitID), b.ImportedAt.UTC().Format(time.RFC3339), b.ImportedBy, b.Rows, b.Rejected, b.Status).Scan(&b.ID)
-		if err != nil {
-			return err
-		}
-		stamped := make([]Value, len(vals))
-		for i, v := range vals {
-			v.BatchID = b.ID
-			stamped[i] = v
-		}
-		wc, err := setValues(ctx, tx, stamped, Source{Kind: "import", BatchID: b.ID, User: b.ImportedBy, At: b.ImportedAt})
-		if err != nil {
-			return err
-		}
-		b.Inserted, b.Updated, b.Unchanged = wc.Inserted, wc.Updated, wc.Unchanged
-		_, err = tx.ExecContext(ctx, "UPDATE import_batch SET inserted = ?, updated = ?, unchanged = ? WHERE id = ?",
-			b.Inserted, b.Updated, b.Unchanged, b.ID)
-		return err
-	})
+	tx, err := s.rw.BeginTx(ctx, nil)
 	if err != nil {
+		return nil, err
+	}
+	bw := &BatchWriter{ctx: ctx, tx: tx, batch: b}
+	err = tx.QueryRowContext(ctx, `INSERT INTO import_batch(file_name, sha256, imported_at, imported_by, status)
+		VALUES (?, '', ?, ?, ?) RETURNING id`,
+		b.FileName, b.ImportedAt.UTC().Format(time.RFC3339), b.ImportedBy, b.Status).Scan(&bw.batch.ID)
+	if err == nil {
+		bw.w, err = newValueWriter(ctx, tx, Source{Kind: "import", BatchID: bw.batch.ID, User: b.ImportedBy, At: b.ImportedAt})
+	}
+	if err != nil {
+		tx.Rollback() //nolint:errcheck // the error that matters is err
+		return nil, fmt.Errorf("import %s: %w", b.FileName, err)
+	}
+	return bw, nil
+}
+
+// Add writes v as part of the batch; tag (the importer's line number) comes back
+// in Duplicates if the batch already wrote v's key.
+func (bw *BatchWriter) Add(v Value, tag int) error {
+	v.BatchID = bw.batch.ID
+	v.ChangedAt = time.Time{}
+	return bw.w.add(v, tag)
+}
+
+// Duplicates returns the rows found since the last call to repeat a key the batch
+// had already written. Rows are written in chunks, so call Flush first to see all.
+func (bw *BatchWriter) Duplicates() []Duplicate { return bw.w.takeDuplicates() }
+
+// Flush writes the rows Add queued.
+func (bw *BatchWriter) Flush() error { return bw.w.flush() }
+
+// Hold keeps an item the caller cannot decide on yet (the importer's numbers whose
+// reading depends on the file's number style, known only at its end) in a
+// temporary table rather than in memory; Held gives them back in order.
+func (bw *BatchWriter) Hold(item []byte) error {
+	bw.hold = append(bw.hold, item)
+	if len(bw.hold) < writeChunk {
+		return nil
+	}
+	return bw.flushHeld()
+}
+
+func (bw *BatchWriter) flushHeld() error {
+	if len(bw.hold) == 0 {
+		return nil
+	}
+	if bw.held == nil {
+		if _, err := bw.tx.ExecContext(bw.ctx, `CREATE TEMP TABLE IF NOT EXISTS batch_held (n INTEGER PRIMARY KEY, item BLOB)`); err != nil {
+			return err
+		}
+		if _, err := bw.tx.ExecContext(bw.ctx, `DELETE FROM temp.batch_held`); err != nil {
+			return err
+		}
+		var err error
+		if bw.held, err = bw.tx.PrepareContext(bw.ctx, `INSERT INTO temp.batch_held(item) SELECT unhex(value) FROM json_each(?)`); err != nil {
+			return err
+		}
+	}
+	buf := []byte{'['}
+	for i, item := range bw.hold {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '"')
+		buf = hex.AppendEncode(buf, item)
+		buf = append(buf, '"')
+	}
+	buf = append(buf, ']')
+	bw.hold = bw.hold[:0]
+	_, err := bw.held.ExecContext(bw.ctx, string(buf))
+	return err
+}
+
+// Held calls fn with each item given to Hold, in order.
+func (bw *BatchWriter) Held(fn func(item []byte) error) error {
+	if err := bw.flushHeld(); err != nil || bw.held == nil {
+		return err
+	}
+	rows, err := bw.tx.QueryContext(bw.ctx, "SELECT item FROM temp.batch_held ORDER BY n")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var item []byte
+		if err := rows.Scan(&item); err != nil {
+			return err
+		}
+		if err := fn(item); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Counts tells what the batch has done so far: values new, changed and unchanged.
+func (bw *BatchWriter) Counts() (WriteCounts, error) {
+	if err := bw.w.flush(); err != nil {
+		return WriteCounts{}, err
+	}
+	return bw.w.counts()
+}
+
+// Changes lists up to limit of the values the batch overwrote, with what they held:
+// what a preview shows as "old -> new".
+func (bw *BatchWriter) Changes(limit int) ([]ValueChange, error) {
+	if err := bw.w.flush(); err != nil {
+		return nil, err
+	}
+	return bw.w.changes(limit)
+}
+
+// BatchTotals is what only the end of a file tells about its batch.
+type BatchTotals struct {
+	SHA256   string
+	UnitID   int64 // the unit of every value, or 0 when the file named several
+	Rows     int   // values read, rejected ones included
+	Rejected int
+}
+
+// Commit records the batch with its totals and makes it visible, all at once.
+func (bw *BatchWriter) Commit(t BatchTotals) (Batch, error) {
+	b := bw.batch
+	wc, err := bw.w.finish()
+	if err == nil {
+		b.SHA256, b.UnitID, b.Rows, b.Rejected = t.SHA256, t.UnitID, t.Rows, t.Rejected
+		b.Inserted, b.Updated, b.Unchanged = wc.Inserted, wc.Updated, wc.Unchanged
+		_, err = bw.tx.ExecContext(bw.ctx, `UPDATE import_batch SET sha256 = ?, unit_id = ?, rows = ?, rejected = ?, inserted = ?, updated = ?,
+			unchanged = ?, period_from = ?, period_to = ? WHERE id = ?`,
+			b.SHA256, nullID(b.UnitID), b.Rows, b.Rejected, b.Inserted, b.Updated, b.Unchanged, nullText(bw.w.from), nullText(bw.w.to), b.ID)
+	}
+	if err == nil {
+		err = bw.tx.Commit()
+	}
+	if err != nil {
+		bw.tx.Rollback() //nolint:errcheck // the error that matters is err
 		return Batch{}, fmt.Errorf("import %s: %w", b.FileName, err)
 	}
 	return b, nil
 }
 
-// PreviewValues tells what SetValues would do with vals, writing nothing. It reads
-// in one transaction so the counts describe a single state of the database.
-func (s *Store) PreviewValues(ctx context.Context, vals []Value) (WriteCounts, []ValueChange, error) {
-	var wc WriteCounts
-	var changes []ValueChange
-	tx, err := s.ro.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return wc, nil, err
+// Rollback abandons the batch; after Commit it does nothing.
+func (bw *BatchWriter) Rollback() error {
+	err := bw.tx.Rollback()
+	if errors.Is(err, sql.ErrTxDone) {
+		return nil
 	}
-	defer tx.Rollback() //nolint:errcheck // read-only; nothing to keep
-	get, err := tx.PrepareContext(ctx, "SELECT value, note FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?")
-	if err != nil {
-		return wc, nil, err
+	return err
+}
+
+func nullText(s string) any {
+	if s == "" {
+		return nil
 	}
-	defer get.Close()
-	for _, v := range vals {
-		var old float64
-		var note string
-		err := get.QueryRowContext(ctx, v.IndicatorID, v.LocalityID, v.Period.ID(), v.UnitID).Scan(&old, &note)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			wc.Inserted++
-		case err != nil:
-			return wc, nil, err
-		case old == v.Value && note == v.Note:
-			wc.Unchanged++
-		default:
-			wc.Updated++
-			changes = append(changes, ValueChange{Value: v, Old: old, OldNote: note})
-		}
-	}
-	return wc, changes, nil
+	return s
 }
 
 const batchColumns = `id, file_name, sha256, COALESCE(unit_id, 0), imported_at, imported_by, rows, inserted, updated, unchanged, rejected, status`
@@ -148,7 +266,10 @@ func (s *Store) UndoBatch(ctx context.Context, id int64) (UndoResult, error) {
 	var res UndoResult
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM import_batch WHERE id = ?", id).Scan(&status)
+		var inserted int
+		var from, to sql.NullString
+		err := tx.QueryRowContext(ctx, "SELECT status, inserted, period_from, period_to FROM import_batch WHERE id = ?", id).
+			Scan(&status, &inserted, &from, &to)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("batch %d: %w; danvanctl batches lists them", id, ErrNotFound)
 		}
@@ -158,73 +279,95 @@ func (s *Store) UndoBatch(ctx context.Context, id int64) (UndoResult, error) {
 		if status == BatchUndone {
 			return fmt.Errorf("batch %d was already undone; import the file again to bring its values back", id)
 		}
-		type entry struct {
-			hid              int64
-			ind, loc, unit   int64
-			period           string
-			old, nu          sql.NullFloat64
-			oldNote, newNote string
-			oldBatch         sql.NullInt64
-		}
-		entries, err := queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (entry, error) {
-			var e entry
-			return e, sc.Scan(&e.hid, &e.ind, &e.loc, &e.unit, &e.period, &e.old, &e.nu, &e.oldNote, &e.newNote, &e.oldBatch)
-		}, `SELECT id, indicator_id, locality_id, unit_id, period, old_value, new_value, COALESCE(old_note, ''), COALESCE(new_note, ''), old_batch_id
-			FROM value_history WHERE batch_id = ? AND source = 'import' ORDER BY id`, id)
-		if err != nil {
+		user, now := CurrentUser(), time.Now().UTC().Format(time.RFC3339)
+		if err := undoOverwrites(ctx, tx, id, user, now, &res); err != nil {
 			return err
 		}
-		user, now := CurrentUser(), time.Now().UTC().Format(time.RFC3339)
-		for _, e := range entries {
-			key := []any{e.ind, e.loc, e.period, e.unit}
-			var cur float64
-			var curNote string
-			var curBatch sql.NullInt64
-			err := tx.QueryRowContext(ctx, "SELECT value, note, batch_id FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?",
-				key...).Scan(&cur, &curNote, &curBatch)
-			if errors.Is(err, sql.ErrNoRows) {
-				res.Skipped++
-				continue
+		// What is left with the batch's id is what it added and nobody changed since:
+		// the values it overwrote were restored above, and any later write re-stamps.
+		const added = `FROM value WHERE indicator_id IN (SELECT id FROM indicator) AND period_start >= ? AND period_start <= ? AND batch_id = ?`
+		if from.Valid {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
+				old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
+				SELECT indicator_id, locality_id, period, unit_id, value, NULL, note, NULL, batch_id, 'undo', ?, ?, ? `+added,
+				id, user, now, from.String, to.String, id); err != nil {
+				return err
 			}
+			r, err := tx.ExecContext(ctx, "DELETE "+added, from.String, to.String, id)
 			if err != nil {
 				return err
 			}
-			if !curBatch.Valid || curBatch.Int64 != id || !e.nu.Valid || cur != e.nu.Float64 || curNote != e.newNote {
-				res.Skipped++
-				continue
-			}
-			if !e.old.Valid {
-				if _, err := tx.ExecContext(ctx, "DELETE FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?", key...); err != nil {
-					return err
-				}
-				res.Deleted++
-			} else {
-				// The old value gets back the time it was written, so completeness
-				// still sees when the unit first reported.
-				changed := now
-				err := tx.QueryRowContext(ctx, `SELECT changed_at FROM value_history WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?
-					AND id < ? ORDER BY id DESC LIMIT 1`, append(key, e.hid)...).Scan(&changed)
-				if err != nil && !errors.Is(err, sql.ErrNoRows) {
-					return err
-				}
-				if _, err := tx.ExecContext(ctx, "UPDATE value SET value = ?, note = ?, batch_id = ?, changed_at = ? WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?",
-					append([]any{e.old.Float64, e.oldNote, e.oldBatch, changed}, key...)...); err != nil {
-					return err
-				}
-				res.Restored++
-			}
-			var newVal any
-			if e.old.Valid {
-				newVal = e.old.Float64
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
-				old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'undo', ?, ?, ?)`,
-				append(key, cur, newVal, curNote, e.oldNote, id, id, user, now)...); err != nil {
-				return err
-			}
+			n, _ := r.RowsAffected()
+			res.Deleted = int(n)
 		}
+		res.Skipped += inserted - res.Deleted
 		_, err = tx.ExecContext(ctx, "UPDATE import_batch SET status = ? WHERE id = ?", BatchUndone, id)
 		return err
 	})
 	return res, err
+}
+
+// undoOverwrites puts back the values the batch overwrote, as its history recorded
+// them, where nothing has changed them since.
+func undoOverwrites(ctx context.Context, tx *sql.Tx, id int64, user, now string, res *UndoResult) error {
+	type entry struct {
+		hid              int64
+		ind, loc, unit   int64
+		period           string
+		old, nu          sql.NullFloat64
+		oldNote, newNote string
+		oldBatch         sql.NullInt64
+	}
+	entries, err := queryAll(ctx, tx, func(sc interface{ Scan(...any) error }) (entry, error) {
+		var e entry
+		return e, sc.Scan(&e.hid, &e.ind, &e.loc, &e.unit, &e.period, &e.old, &e.nu, &e.oldNote, &e.newNote, &e.oldBatch)
+	}, `SELECT id, indicator_id, locality_id, unit_id, period, old_value, new_value, COALESCE(old_note, ''), COALESCE(new_note, ''), old_batch_id
+		FROM value_history WHERE batch_id = ? AND source = 'import' ORDER BY id`, id)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		p, err := period.Parse(e.period)
+		if err != nil {
+			return fmt.Errorf("batch %d: history has period %q: %w", id, e.period, err)
+		}
+		key := valueKeyArgs(e.ind, e.loc, e.unit, p)
+		var cur float64
+		var curNote string
+		var curBatch sql.NullInt64
+		err = tx.QueryRowContext(ctx, "SELECT value, note, batch_id FROM value WHERE "+valueKeyWhere, key...).Scan(&cur, &curNote, &curBatch)
+		if errors.Is(err, sql.ErrNoRows) {
+			res.Skipped++
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if !curBatch.Valid || curBatch.Int64 != id || !e.nu.Valid || cur != e.nu.Float64 || curNote != e.newNote || !e.old.Valid {
+			res.Skipped++
+			continue
+		}
+		// The old value gets back the time it was written, so the values list shows
+		// when it really changed.
+		changed := now
+		err = tx.QueryRowContext(ctx, `SELECT changed_at FROM value_history WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?
+			AND id < ? ORDER BY id DESC LIMIT 1`, e.ind, e.loc, e.period, e.unit, e.hid).Scan(&changed)
+		if errors.Is(err, sql.ErrNoRows) && e.oldBatch.Valid {
+			err = tx.QueryRowContext(ctx, "SELECT imported_at FROM import_batch WHERE id = ?", e.oldBatch.Int64).Scan(&changed)
+		}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE value SET value = ?, note = ?, batch_id = ?, changed_at = ? WHERE "+valueKeyWhere,
+			append([]any{e.old.Float64, e.oldNote, e.oldBatch, changed}, key...)...); err != nil {
+			return err
+		}
+		res.Restored++
+		if _, err := tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
+			old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'undo', ?, ?, ?)`,
+			e.ind, e.loc, e.period, e.unit, cur, e.old.Float64, curNote, e.oldNote, id, id, user, now); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -29,16 +31,37 @@ func TestCommitPreviewUndo(t *testing.T) {
 	added := Value{IndicatorID: ind.ID, LocalityID: free.ID, UnitID: unit.ID, Period: q, Value: 0.25}
 	vals := []Value{same, changed, added}
 
-	wc, changes, err := s.PreviewValues(ctx, vals)
+	// A dry run is a batch rolled back once its counts are read.
+	preview := writeBatch(t, s, Batch{FileName: "x.csv"}, vals)
+	wc, err := preview.Counts()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if wc != (WriteCounts{Inserted: 1, Updated: 1, Unchanged: 1}) || len(changes) != 1 || changes[0].Old != existing[1].Value.Value {
+	changes, err := preview.Changes(10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := preview.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if wc != (WriteCounts{Inserted: 1, Updated: 1, Unchanged: 1}) || len(changes) != 1 || changes[0].Old != existing[1].Value.Value ||
+		changes[0].Value.Value != changed.Value {
 		t.Fatalf("preview %+v %+v", wc, changes)
 	}
-	b, err := s.CommitBatch(ctx, Batch{FileName: "x.csv", SHA256: "abc", UnitID: unit.ID, Rows: 3, ImportedAt: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, vals)
+	if bs, _ := s.Batches(ctx); len(bs) != 0 {
+		t.Fatalf("a dry run left a batch: %+v", bs)
+	}
+	at := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	b, err := writeBatch(t, s, Batch{FileName: "x.csv", ImportedAt: at, ImportedBy: "dinh"}, vals).Commit(BatchTotals{SHA256: "abc", UnitID: unit.ID, Rows: 3})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The value the import added has no history row of its own, yet its history
+	// starts with the import.
+	hist, _ := s.History(ctx, ind.ID, free.ID, unit.ID, q)
+	if len(hist) != 1 || hist[0].Source != "import" || hist[0].BatchID != b.ID || hist[0].By != "dinh" || !hist[0].At.Equal(at) ||
+		hist[0].Old != nil || *hist[0].New != 0.25 {
+		t.Fatalf("history of the added value %+v", hist)
 	}
 	if b.ID == 0 || b.Inserted != 1 || b.Updated != 1 || b.Unchanged != 1 || b.Status != BatchCommitted {
 		t.Fatalf("batch %+v", b)
@@ -69,8 +92,8 @@ func TestCommitPreviewUndo(t *testing.T) {
 	if _, err := s.UndoBatch(ctx, b.ID); err == nil || !strings.Contains(err.Error(), "already undone") {
 		t.Fatalf("second undo: %v", err)
 	}
-	hist, _ := s.History(ctx, ind.ID, free.ID, unit.ID, q)
-	if len(hist) != 2 || hist[1].Source != "undo" || hist[1].New != nil || *hist[1].Old != 0.25 {
+	hist, _ = s.History(ctx, ind.ID, free.ID, unit.ID, q)
+	if len(hist) != 2 || hist[0].BatchID != b.ID || hist[1].Source != "undo" || hist[1].New != nil || *hist[1].Old != 0.25 {
 		t.Fatalf("history of the deleted value %+v", hist)
 	}
 }
@@ -85,7 +108,19 @@ func TestCommitBatchIsAllOrNothing(t *testing.T) {
 		{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: period.MustParse("2024Q3"), Value: 1},
 		{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: period.MustParse("2024Q4"), Value: -1},
 	}
-	if _, err := s.CommitBatch(ctx, Batch{FileName: "x.csv", SHA256: "def"}, vals); err == nil {
+	bw, err := s.BeginBatch(ctx, Batch{FileName: "x.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bw.Rollback()
+	err = bw.Add(vals[0], 1)
+	if err == nil {
+		err = bw.Add(vals[1], 2)
+	}
+	if err == nil {
+		_, err = bw.Commit(BatchTotals{SHA256: "def", Rows: 2})
+	}
+	if err == nil {
 		t.Fatal("negative value committed")
 	}
 	if bs, _ := s.Batches(ctx); len(bs) != 0 {
@@ -93,5 +128,91 @@ func TestCommitBatchIsAllOrNothing(t *testing.T) {
 	}
 	if h, _ := s.History(ctx, ind.ID, loc.ID, unit.ID, period.MustParse("2024Q3")); len(h) != 0 {
 		t.Fatalf("first value of a failed batch written: %+v", h)
+	}
+}
+
+// writeBatch starts a batch and adds vals, tagged with their index.
+func writeBatch(t *testing.T, s *Store, b Batch, vals []Value) *BatchWriter {
+	t.Helper()
+	bw, err := s.BeginBatch(context.Background(), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { bw.Rollback() })
+	for i, v := range vals {
+		if err := bw.Add(v, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bw
+}
+
+func TestBatchKeepsFirstOfDuplicates(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	unit, _ := s.UnitByCode(ctx, "BCHQS-CL")
+	ind, _ := s.IndicatorByCode(ctx, "TT_DOT")
+	q := period.MustParse("2024Q3")
+	loc, _ := s.LocalityByCode(ctx, "06322", q.End())
+	v := Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: 4}
+	var vals []Value
+	// Over several chunks, so that duplicates are found both within a chunk and
+	// against a row written by an earlier one.
+	for i := range writeChunk*2 + 10 {
+		w := v
+		w.Value = float64(4 + i)
+		if i%2 == 1 {
+			w.Period = period.MustParse("2024Q2") // distinct from the Q3 rows
+		}
+		vals = append(vals, w)
+	}
+	bw := writeBatch(t, s, Batch{FileName: "dup.csv"}, vals)
+	if err := bw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	dups := bw.Duplicates()
+	if len(dups) != len(vals)-2 {
+		t.Fatalf("%d duplicates, want %d", len(dups), len(vals)-2)
+	}
+	if dups[0].Tag != 3 || dups[0].FirstTag != 1 {
+		t.Fatalf("first duplicate %+v, want line 3 repeating line 1", dups[0])
+	}
+	last := dups[len(dups)-1]
+	if last.Tag != len(vals) || last.FirstTag != 0 {
+		t.Fatalf("last duplicate %+v: its first occurrence was in an earlier chunk", last)
+	}
+	wc, err := bw.Counts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wc.Inserted+wc.Updated != 2 || wc.Inserted+wc.Updated+wc.Unchanged != 2 {
+		t.Fatalf("counts %+v: two keys written once each", wc)
+	}
+	if _, err := bw.Commit(BatchTotals{SHA256: "dup", Rows: len(vals), Rejected: len(dups)}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Values(ctx, ValueFilter{UnitID: unit.ID, IndicatorID: ind.ID, LocalityID: loc.ID, From: q, To: q})
+	if len(got) != 1 || got[0].Value.Value != 4 {
+		t.Fatalf("after duplicates %+v, want the first row's 4", got)
+	}
+}
+
+func TestBatchHoldsItemsInOrder(t *testing.T) {
+	s := demoStore(t)
+	bw := writeBatch(t, s, Batch{FileName: "held.csv"}, nil)
+	var want []string
+	for i := range writeChunk + 3 {
+		item := fmt.Sprintf("line %d: \x00\"quoted\" ,;\n %s", i, strings.Repeat("ế", i%5))
+		want = append(want, item)
+		if err := bw.Hold([]byte(item)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	if err := bw.Held(func(item []byte) error { got = append(got, string(item)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("held %d items, first %q; want %d, first %q", len(got), got[0], len(want), want[0])
 	}
 }

@@ -57,10 +57,9 @@ func (s *Store) Completeness(ctx context.Context, programID int64, now time.Time
 		p    period.Period
 	}
 	first := map[key]time.Time{}
-	rows, err := s.ro.QueryContext(ctx, `SELECT h.unit_id, h.period, min(h.changed_at) FROM value_history h
-		WHERE h.indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?)
-		  AND h.new_value IS NOT NULL
-		GROUP BY h.unit_id, h.period`, programID)
+	rows, err := s.ro.QueryContext(ctx, `SELECT unit_id, period, min(first_at) FROM report_received
+		WHERE indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?)
+		GROUP BY unit_id, period`, programID)
 	if err != nil {
 		return c, err
 	}

@@ -30,7 +30,7 @@ func (s *Store) EntryLocalities(ctx context.Context, programID, unitID int64, p 
 		SELECT `+localityColumns+` FROM locality WHERE id IN (
 			SELECT locality_id FROM target WHERE program_id = ?1 AND period = ?3
 				AND (locality_id IN area OR NOT EXISTS (SELECT 1 FROM area))
-			UNION SELECT locality_id FROM value WHERE unit_id = ?2 AND period = ?3 AND indicator_id IN prog_ind
+			UNION SELECT locality_id FROM value WHERE indicator_id IN prog_ind AND period_start = ?4 AND period_end = ?5 AND unit_id = ?2
 			UNION SELECT l.id FROM value v JOIN locality l ON l.id = v.locality_id
 				WHERE v.unit_id = ?2 AND v.period_start = (SELECT start FROM latest) AND v.indicator_id IN prog_ind
 				AND l.valid_from <= ?5 AND (l.valid_to IS NULL OR l.valid_to >= ?5)
@@ -89,12 +89,11 @@ func deleteValues(ctx context.Context, tx *sql.Tx, vals []Value, src Source) (in
 		if !v.Period.Valid() {
 			return 0, errors.New("delete values: a value has no valid period")
 		}
-		key := []any{v.IndicatorID, v.LocalityID, v.Period.ID(), v.UnitID}
+		key := valueKeyArgs(v.IndicatorID, v.LocalityID, v.UnitID, v.Period)
 		var old float64
 		var oldNote string
 		var oldBatch sql.NullInt64
-		err := tx.QueryRowContext(ctx, "SELECT value, note, batch_id FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?",
-			key...).Scan(&old, &oldNote, &oldBatch)
+		err := tx.QueryRowContext(ctx, "SELECT value, note, batch_id FROM value WHERE "+valueKeyWhere, key...).Scan(&old, &oldNote, &oldBatch)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}
@@ -104,10 +103,10 @@ func deleteValues(ctx context.Context, tx *sql.Tx, vals []Value, src Source) (in
 		if _, err := tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
 				old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
 			VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?, ?, ?)`,
-			append(key, old, oldNote, oldBatch, src.Kind, nullID(src.BatchID), src.User, at)...); err != nil {
+			v.IndicatorID, v.LocalityID, v.Period.ID(), v.UnitID, old, oldNote, oldBatch, src.Kind, nullID(src.BatchID), src.User, at); err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?", key...); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM value WHERE "+valueKeyWhere, key...); err != nil {
 			return 0, err
 		}
 		n++

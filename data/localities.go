@@ -107,6 +107,44 @@ func (s *Store) Locality(ctx context.Context, id int64) (Locality, error) {
 	return l, err
 }
 
+// LocalityCodes resolves official codes at dates from memory, with the same
+// answers as LocalityByCode: an import looks up a code for every row it reads, and
+// every version of every locality in the country fits in one map.
+type LocalityCodes struct {
+	byCode map[string][]Locality
+	byID   map[int64]Locality
+}
+
+// LocalityCodes loads every version of every locality.
+func (s *Store) LocalityCodes(ctx context.Context) (*LocalityCodes, error) {
+	all, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+" FROM locality")
+	if err != nil {
+		return nil, err
+	}
+	c := &LocalityCodes{byCode: make(map[string][]Locality, len(all)), byID: make(map[int64]Locality, len(all))}
+	for _, l := range all {
+		c.byCode[l.Code] = append(c.byCode[l.Code], l)
+		c.byID[l.ID] = l
+	}
+	return c, nil
+}
+
+// At is the locality that had code on day d.
+func (c *LocalityCodes) At(code string, d time.Time) (Locality, bool) {
+	for _, l := range c.byCode[code] {
+		if l.ValidOn(d) {
+			return l, true
+		}
+	}
+	return Locality{}, false
+}
+
+// ByID is the locality version with the given id.
+func (c *LocalityCodes) ByID(id int64) (Locality, bool) {
+	l, ok := c.byID[id]
+	return l, ok
+}
+
 // LocalitiesAt lists every locality in force on day d, parents before children.
 func (s *Store) LocalitiesAt(ctx context.Context, d time.Time) ([]Locality, error) {
 	all, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality

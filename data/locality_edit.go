@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"danvan/data/period"
 	"danvan/data/vntext"
 )
 
@@ -208,22 +209,28 @@ func (s *Store) SplitLocality(ctx context.Context, old int64, parts []Locality, 
 // move is in the audit trail with source "merge".
 func moveResults(ctx context.Context, tx *sql.Tx, olds []int64, to int64, date time.Time) error {
 	for _, old := range olds {
-		rows, err := tx.QueryContext(ctx, `SELECT indicator_id, unit_id, period, value, note FROM value WHERE locality_id = ? AND period_start >= ?`, old, day(date))
+		rows, err := tx.QueryContext(ctx, `SELECT indicator_id, unit_id, period, value, note FROM value
+			WHERE indicator_id IN (SELECT id FROM indicator) AND period_start >= ? AND locality_id = ?`, day(date), old)
 		if err != nil {
 			return err
 		}
 		type moved struct {
 			ind, unit int64
-			period    string
+			period    period.Period
 			v         float64
 			note      string
 		}
 		var ms []moved
 		for rows.Next() {
 			var m moved
-			if err := rows.Scan(&m.ind, &m.unit, &m.period, &m.v, &m.note); err != nil {
+			var p string
+			if err := rows.Scan(&m.ind, &m.unit, &p, &m.v, &m.note); err != nil {
 				rows.Close()
 				return err
+			}
+			if m.period, err = period.Parse(p); err != nil {
+				rows.Close()
+				return fmt.Errorf("value with period %q: %w", p, err)
 			}
 			ms = append(ms, m)
 		}
@@ -232,26 +239,28 @@ func moveResults(ctx context.Context, tx *sql.Tx, olds []int64, to int64, date t
 		}
 		now := time.Now().UTC().Format(time.RFC3339)
 		for _, m := range ms {
+			pid := m.period.ID()
+			toKey := valueKeyArgs(m.ind, to, m.unit, m.period)
+			fromKey := valueKeyArgs(m.ind, old, m.unit, m.period)
 			stmts := []struct {
 				q    string
 				args []any
 			}{
 				{`INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value, old_note, new_note, source, changed_by, changed_at)
-					VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, 'merge', ?, ?)`, []any{m.ind, old, m.period, m.unit, m.v, m.note, CurrentUser(), now}},
+					VALUES (?, ?, ?, ?, ?, NULL, ?, NULL, 'merge', ?, ?)`, []any{m.ind, old, pid, m.unit, m.v, m.note, CurrentUser(), now}},
 				{`INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value, old_note, new_note, source, changed_by, changed_at)
-					SELECT ?, ?, ?, ?, (SELECT value FROM value WHERE indicator_id = ?1 AND locality_id = ?2 AND period = ?3 AND unit_id = ?4),
-						COALESCE((SELECT value FROM value WHERE indicator_id = ?1 AND locality_id = ?2 AND period = ?3 AND unit_id = ?4), 0) + ?5,
-						NULL, ?6, 'merge', ?7, ?8`, []any{m.ind, to, m.period, m.unit, m.v, m.note, CurrentUser(), now}},
-				{`INSERT INTO value(indicator_id, locality_id, period, unit_id, period_start, period_end, value, note, changed_at)
-					SELECT indicator_id, ?, period, unit_id, period_start, period_end, value, note, ? FROM value
-					WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?
-					ON CONFLICT(indicator_id, locality_id, period, unit_id) DO UPDATE SET value = value + excluded.value, changed_at = excluded.changed_at`,
-					[]any{to, now, m.ind, old, m.period, m.unit}},
-				{`DELETE FROM value WHERE indicator_id = ? AND locality_id = ? AND period = ? AND unit_id = ?`, []any{m.ind, old, m.period, m.unit}},
+					SELECT ?, ?, ?, ?, v.value, COALESCE(v.value, 0) + ?, NULL, ?, 'merge', ?, ?
+					FROM (SELECT 1) LEFT JOIN value v ON ` + valueKeyWhere,
+					append([]any{m.ind, to, pid, m.unit, m.v, m.note, CurrentUser(), now}, toKey...)},
+				{`INSERT INTO value(indicator_id, period_start, period_end, locality_id, unit_id, period, value, note, changed_at)
+					SELECT indicator_id, period_start, period_end, ?, unit_id, period, value, note, ? FROM value WHERE ` + valueKeyWhere + `
+					ON CONFLICT DO UPDATE SET value = value + excluded.value, changed_at = excluded.changed_at`,
+					append([]any{to, now}, fromKey...)},
+				{`DELETE FROM value WHERE ` + valueKeyWhere, fromKey},
 			}
 			for _, st := range stmts {
 				if _, err := tx.ExecContext(ctx, st.q, st.args...); err != nil {
-					return fmt.Errorf("move value %s: %w", m.period, err)
+					return fmt.Errorf("move value %s: %w", pid, err)
 				}
 			}
 		}

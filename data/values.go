@@ -3,11 +3,9 @@ package data
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
+	"errors"
 	"fmt"
-	"math"
 	"os/user"
-	"strconv"
 	"strings"
 	"time"
 
@@ -62,117 +60,19 @@ func CurrentUser() string {
 	return ""
 }
 
-// setValues writes values set by set: they are staged in a temporary table (as
-// JSON, parsed by SQLite in C, which costs far less than one statement per row
-// through cgo), then three statements count, audit and upsert them all. Where the
-// same key appears twice, both writes are applied in order and audited.
+// setValues writes vals in tx and records every change in the audit trail. Where
+// the same key appears twice, both writes are applied in order and audited.
 func setValues(ctx context.Context, tx *sql.Tx, vals []Value, src Source) (WriteCounts, error) {
-	var wc WriteCounts
-	if src.User == "" {
-		src.User = CurrentUser()
+	w, err := newValueWriter(ctx, tx, src)
+	if err != nil {
+		return WriteCounts{}, err
 	}
-	if src.At.IsZero() {
-		src.At = time.Now()
-	}
-	at := src.At.UTC().Format(time.RFC3339)
 	for _, v := range vals {
-		if v.Value < 0 || math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
-			return wc, fmt.Errorf("value %g for %s is not a count or amount; results are zero or more", v.Value, v.Period)
-		}
-		if !v.Period.Valid() {
-			return wc, fmt.Errorf("value %g has no valid period", v.Value)
+		if err := w.add(v, 0); err != nil {
+			return WriteCounts{}, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMP TABLE IF NOT EXISTS staged_value (
-		indicator_id INTEGER, locality_id INTEGER, period TEXT, unit_id INTEGER, period_start TEXT, period_end TEXT,
-		value REAL, note TEXT, batch_id INTEGER, changed_at TEXT)`); err != nil {
-		return wc, err
-	}
-	if _, err := tx.ExecContext(ctx, "DELETE FROM temp.staged_value"); err != nil {
-		return wc, err
-	}
-	stage, err := tx.PrepareContext(ctx, `INSERT INTO temp.staged_value
-		SELECT j.value->>0, j.value->>1, j.value->>2, j.value->>3, j.value->>4, j.value->>5, j.value->>6, j.value->>7, j.value->>8, j.value->>9
-		FROM json_each(?) j`)
-	if err != nil {
-		return wc, err
-	}
-	defer stage.Close()
-	const chunk = 20000
-	var buf []byte
-	for start := 0; start < len(vals); start += chunk {
-		buf = appendValuesJSON(buf[:0], vals[start:min(start+chunk, len(vals))], at)
-		if _, err := stage.ExecContext(ctx, string(buf)); err != nil {
-			return wc, fmt.Errorf("stage values: %w", err)
-		}
-	}
-	const join = `FROM temp.staged_value s LEFT JOIN value v ON v.indicator_id = s.indicator_id AND v.locality_id = s.locality_id
-		AND v.period = s.period AND v.unit_id = s.unit_id`
-	err = tx.QueryRowContext(ctx, `SELECT
-		count(*) FILTER (WHERE v.value IS NULL),
-		count(*) FILTER (WHERE v.value IS NOT NULL AND (v.value <> s.value OR v.note <> s.note)),
-		count(*) FILTER (WHERE v.value = s.value AND v.note = s.note) `+join).Scan(&wc.Inserted, &wc.Updated, &wc.Unchanged)
-	if err != nil {
-		return wc, err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
-			old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
-		SELECT s.indicator_id, s.locality_id, s.period, s.unit_id, v.value, s.value, v.note, s.note, v.batch_id, ?, ?, ?, s.changed_at `+join+`
-		WHERE v.value IS NULL OR v.value <> s.value OR v.note <> s.note`, src.Kind, nullID(src.BatchID), src.User)
-	if err != nil {
-		return wc, err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO value(indicator_id, locality_id, period, unit_id, period_start, period_end, value, note, batch_id, changed_at)
-		SELECT indicator_id, locality_id, period, unit_id, period_start, period_end, value, note, batch_id, changed_at FROM temp.staged_value WHERE true
-		ON CONFLICT(indicator_id, locality_id, period, unit_id) DO UPDATE SET
-			value = excluded.value, note = excluded.note, batch_id = excluded.batch_id, changed_at = excluded.changed_at
-		WHERE value <> excluded.value OR note <> excluded.note`)
-	if err != nil {
-		return wc, fmt.Errorf("write values: %w", err)
-	}
-	_, err = tx.ExecContext(ctx, "DELETE FROM temp.staged_value")
-	return wc, err
-}
-
-// appendValuesJSON writes values as a JSON array of rows for staging.
-func appendValuesJSON(buf []byte, vals []Value, at string) []byte {
-	buf = append(buf, '[')
-	for i, v := range vals {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		changed := at
-		if !v.ChangedAt.IsZero() {
-			changed = v.ChangedAt.UTC().Format(time.RFC3339)
-		}
-		buf = append(buf, '[')
-		buf = strconv.AppendInt(buf, v.IndicatorID, 10)
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, v.LocalityID, 10)
-		buf = append(buf, ',', '"')
-		buf = append(buf, v.Period.ID()...) // digits, Q and S only
-		buf = append(buf, '"', ',')
-		buf = strconv.AppendInt(buf, v.UnitID, 10)
-		buf = append(buf, ',', '"')
-		buf = v.Period.Start().AppendFormat(buf, DateLayout)
-		buf = append(buf, '"', ',', '"')
-		buf = v.Period.End().AppendFormat(buf, DateLayout)
-		buf = append(buf, '"', ',')
-		buf = strconv.AppendFloat(buf, v.Value, 'g', -1, 64)
-		buf = append(buf, ',')
-		note, _ := json.Marshal(v.Note) // a string always marshals
-		buf = append(buf, note...)
-		buf = append(buf, ',')
-		if v.BatchID != 0 {
-			buf = strconv.AppendInt(buf, v.BatchID, 10)
-		} else {
-			buf = append(buf, "null"...)
-		}
-		buf = append(buf, ',', '"')
-		buf = append(buf, changed...)
-		buf = append(buf, '"', ']')
-	}
-	return append(buf, ']')
+	return w.finish()
 }
 
 // ValueFilter narrows a listing of values; zero fields do not filter.
@@ -256,15 +156,25 @@ type Change struct {
 	BatchID          int64
 	By               string
 	At               time.Time
+	oldBatch         int64 // the batch that wrote Old
 }
 
-// History lists the changes to one value, oldest first.
+// valueKeyWhere finds one value by its primary key; valueKeyArgs gives its arguments.
+const valueKeyWhere = "indicator_id = ? AND period_start = ? AND period_end = ? AND locality_id = ? AND unit_id = ?"
+
+func valueKeyArgs(indicatorID, localityID, unitID int64, p period.Period) []any {
+	return []any{indicatorID, day(p.Start()), day(p.End()), localityID, unitID}
+}
+
+// History lists the changes to one value, oldest first. A value an import added is
+// not stored in value_history (see the migration): its first entry is put back
+// together here from the batch, and from the value itself or the next change.
 func (s *Store) History(ctx context.Context, indicatorID, localityID, unitID int64, p period.Period) ([]Change, error) {
-	return queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (Change, error) {
+	hist, err := queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (Change, error) {
 		var c Change
 		var old, nu sql.NullFloat64
 		var at string
-		err := sc.Scan(&old, &nu, &c.OldNote, &c.NewNote, &c.Source, &c.BatchID, &c.By, &at)
+		err := sc.Scan(&old, &nu, &c.OldNote, &c.NewNote, &c.Source, &c.BatchID, &c.By, &at, &c.oldBatch)
 		if old.Valid {
 			c.Old = &old.Float64
 		}
@@ -273,7 +183,35 @@ func (s *Store) History(ctx context.Context, indicatorID, localityID, unitID int
 		}
 		c.At, _ = time.Parse(time.RFC3339, at)
 		return c, err
-	}, `SELECT old_value, new_value, COALESCE(old_note, ''), COALESCE(new_note, ''), source, COALESCE(batch_id, 0), changed_by, changed_at
+	}, `SELECT old_value, new_value, COALESCE(old_note, ''), COALESCE(new_note, ''), source, COALESCE(batch_id, 0), changed_by, changed_at,
+			COALESCE(old_batch_id, 0)
 		FROM value_history WHERE indicator_id = ? AND locality_id = ? AND unit_id = ? AND period = ? ORDER BY id`,
 		indicatorID, localityID, unitID, p.ID())
+	if err != nil {
+		return nil, err
+	}
+	// The import that added the value is the one the earliest known version came from.
+	added := Change{Source: "import"}
+	switch {
+	case len(hist) > 0 && hist[0].Old != nil:
+		added.New, added.NewNote, added.BatchID = hist[0].Old, hist[0].OldNote, hist[0].oldBatch
+	case len(hist) == 0:
+		var v float64
+		err := s.ro.QueryRowContext(ctx, "SELECT value, note, COALESCE(batch_id, 0) FROM value WHERE "+valueKeyWhere,
+			valueKeyArgs(indicatorID, localityID, unitID, p)...).Scan(&v, &added.NewNote, &added.BatchID)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		added.New = &v
+	}
+	if added.BatchID == 0 {
+		return hist, nil
+	}
+	var at string
+	err = s.ro.QueryRowContext(ctx, "SELECT imported_by, imported_at FROM import_batch WHERE id = ?", added.BatchID).Scan(&added.By, &at)
+	if err != nil {
+		return nil, fmt.Errorf("history: import batch %d: %w", added.BatchID, err)
+	}
+	added.At, _ = time.Parse(time.RFC3339, at)
+	return append([]Change{added}, hist...), nil
 }

@@ -11,6 +11,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -152,51 +153,44 @@ var fieldNames = map[field]string{
 	fValue: `"value" or "Giá trị"`, fUnit: `"unit" or "Đơn vị"`,
 }
 
-// pending is a value whose number waits for the file's number style, known only
-// once every value cell has been seen.
-type pending struct {
-	line int
-	col  int
-	raw  string
-	ind  data.Indicator
-	val  data.Value
-	bad  bool
-}
-
 type importer struct {
 	ctx   context.Context
 	store *data.Store
 	opt   Options
 	res   *Result
+	bw    *data.BatchWriter
+	quiet bool // reading again to find lines: problems were already reported
 
 	header []string
 	cols   map[field]int
 	wide   map[int]data.Indicator // column -> indicator, wide layout
 
 	indByCode map[string]data.Indicator
+	indByID   map[int64]data.Indicator
 	indByName []data.Indicator
 	units     map[string]data.Unit
+	unitByID  map[int64]data.Unit
+	codes     *data.LocalityCodes
 	periods   map[string]periodResult
-	locs      map[locKey]locResult
-	seen      map[valueKey]int // first line of each key
 
 	defPeriod period.Period
 	defUnit   data.Unit
-	pend      []pending
+
+	// The number style is known only at the end of a CSV file (it is a majority
+	// vote); cells whose reading depends on it are held until then.
+	style tabular.NumberStyle // fixed style (XLSX), else Unknown
+	votes tabular.NumberVotes
+	held  int
+
+	unitID      int64 // the unit of every value written, while there is one
+	multiUnit   bool
+	written     int
+	dupFirst    map[valueKey]int // keys whose first line must be found by reading again
+	pendingDups []data.Duplicate
 }
 
 type periodResult struct {
 	p   period.Period
-	msg string
-}
-
-type locKey struct {
-	code string
-	p    period.Period
-}
-
-type locResult struct {
-	id  int64
 	msg string
 }
 
@@ -205,16 +199,33 @@ type valueKey struct {
 	p              period.Period
 }
 
+// heldCell is a value cell waiting for the file's number style.
+type heldCell struct {
+	Line  int           `json:"l"`
+	Col   int           `json:"c"`
+	Raw   string        `json:"r"`
+	Ind   int64         `json:"i"`
+	Loc   int64         `json:"o"`
+	Unit  int64         `json:"u"`
+	P     period.Period `json:"p"`
+	Note  string        `json:"n,omitempty"`
+	Valid bool          `json:"v,omitempty"` // the rest of its row is valid
+}
+
 // Import reads one file and, unless it has problems or this is a dry run, writes its
 // values as one batch. The error is for failures of the database or of reading;
 // problems in the file itself are in Result.Problems.
+//
+// Rows are written as they are read, inside one transaction that is rolled back
+// if the file turns out to have problems (or on a dry run), so memory stays flat
+// however long the file is. When r can seek, a file with duplicate rows is read a
+// second time to name the line each duplicate repeats.
 func Import(ctx context.Context, store *data.Store, name string, r io.Reader, opt Options) (Result, error) {
 	res := Result{File: filepath.Base(name), DryRun: opt.DryRun}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
-	im := &importer{ctx: ctx, store: store, opt: opt, res: &res,
-		periods: map[string]periodResult{}, locs: map[locKey]locResult{}, seen: map[valueKey]int{}}
+	im := &importer{ctx: ctx, store: store, opt: opt, res: &res, periods: map[string]periodResult{}}
 	if err := im.loadCatalog(); err != nil {
 		return res, err
 	}
@@ -236,35 +247,33 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	res.Encoding = info.Encoding
 	if info.Format == tabular.FormatCSV {
 		res.Delimiter = delimiterName(info.Delimiter)
+	} else {
+		im.style = tabular.DotDecimal // XLSX numbers arrive as Go formats them
 	}
-	fileOK := im.mapHeader(rd.Header(), info.HeaderLine)
-	if fileOK {
-		if err := im.readRows(rd); err != nil {
-			return res, err
-		}
+	if !im.mapHeader(rd.Header(), info.HeaderLine) {
+		res.Refused = true
+		return res, nil
+	}
+	im.bw, err = store.BeginBatch(ctx, data.Batch{FileName: res.File, ImportedAt: opt.Now})
+	if err != nil {
+		return res, err
+	}
+	defer im.bw.Rollback() //nolint:errcheck // after Commit this does nothing
+	if err := im.readRows(rd); err != nil {
+		return res, err
 	}
 	// The hash must cover the whole file even when reading stopped early.
 	if _, err := io.Copy(io.Discard, tee); err != nil {
 		return res, err
 	}
-	if !fileOK {
-		res.Refused = true
-		return res, nil
+	if err := im.releaseHeld(); err != nil {
+		return res, err
 	}
-	style := tabular.DotDecimal // XLSX numbers arrive as Go formats them
-	if info.Format == tabular.FormatCSV {
-		samples := make([]string, len(im.pend))
-		for i, p := range im.pend {
-			samples[i] = p.raw
-		}
-		style, _ = tabular.DetectNumberStyle(samples)
+	if err := im.reportDuplicates(r, name); err != nil {
+		return res, err
 	}
-	vals := im.parseNumbers(style)
-	unreadable := res.Rejected // rows the reader itself refused
-	res.Rows = len(im.pend) + unreadable
-	res.Rejected = unreadable + len(im.pend) - len(vals)
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
-	if len(res.Problems) > 0 && (!opt.ValidOnly || len(vals) == 0) {
+	if len(res.Problems) > 0 && (!opt.ValidOnly || im.written == 0) {
 		res.Refused = true
 		return res, nil
 	}
@@ -273,15 +282,18 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	switch {
 	case err == nil:
 		res.AlreadyImported = prior.ID
-		return res, im.preview(vals)
+		return res, im.count()
 	case !errors.Is(err, data.ErrNotFound):
 		return res, err
 	}
 	if opt.DryRun {
-		return res, im.preview(vals)
+		return res, im.count()
 	}
-	b, err := store.CommitBatch(ctx, data.Batch{FileName: res.File, SHA256: sha, UnitID: batchUnit(vals),
-		Rows: res.Rows, Rejected: res.Rejected, ImportedAt: opt.Now}, vals)
+	unit := im.unitID
+	if im.multiUnit {
+		unit = 0
+	}
+	b, err := im.bw.Commit(data.BatchTotals{SHA256: sha, UnitID: unit, Rows: res.Rows, Rejected: res.Rejected})
 	if err != nil {
 		return res, err
 	}
@@ -290,25 +302,11 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	return res, nil
 }
 
-func (im *importer) preview(vals []data.Value) error {
-	wc, _, err := im.store.PreviewValues(im.ctx, vals)
+// count fills in what the batch would do, for a dry run or a file already imported.
+func (im *importer) count() error {
+	wc, err := im.bw.Counts()
 	im.res.Inserted, im.res.Updated, im.res.Unchanged = wc.Inserted, wc.Updated, wc.Unchanged
 	return err
-}
-
-// batchUnit names the unit of a batch when the whole file is one unit's report,
-// which is what the batch list shows.
-func batchUnit(vals []data.Value) int64 {
-	if len(vals) == 0 {
-		return 0
-	}
-	u := vals[0].UnitID
-	for _, v := range vals[1:] {
-		if v.UnitID != u {
-			return 0
-		}
-	}
-	return u
 }
 
 func delimiterName(r rune) string {
@@ -327,8 +325,10 @@ func (im *importer) loadCatalog() error {
 		return err
 	}
 	im.indByCode = make(map[string]data.Indicator, len(inds))
+	im.indByID = make(map[int64]data.Indicator, len(inds))
 	for _, in := range inds {
 		im.indByCode[strings.ToUpper(in.Code)] = in
+		im.indByID[in.ID] = in
 	}
 	im.indByName = inds
 	units, err := im.store.Units(im.ctx)
@@ -336,8 +336,13 @@ func (im *importer) loadCatalog() error {
 		return err
 	}
 	im.units = make(map[string]data.Unit, len(units))
+	im.unitByID = make(map[int64]data.Unit, len(units))
 	for _, u := range units {
 		im.units[strings.ToUpper(u.Code)] = u
+		im.unitByID[u.ID] = u
+	}
+	if im.codes, err = im.store.LocalityCodes(im.ctx); err != nil {
+		return err
 	}
 	if im.opt.Period != "" {
 		p, err := period.Parse(im.opt.Period)
@@ -357,6 +362,9 @@ func (im *importer) loadCatalog() error {
 }
 
 func (im *importer) problem(line, col int, value, msg string) {
+	if im.quiet {
+		return
+	}
 	im.res.Problems = append(im.res.Problems, Problem{Line: line, Column: im.colName(col), Value: value, Message: msg})
 }
 
@@ -443,7 +451,19 @@ func (im *importer) mapHeader(header []string, line int) bool {
 	return len(im.res.Problems) == 0
 }
 
+// readRows reads every row and writes its values.
 func (im *importer) readRows(rd *tabular.Reader) error {
+	return im.eachRow(rd, func(r parsedRow) error {
+		for _, c := range r.cells {
+			if err := im.value(r, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (im *importer) eachRow(rd *tabular.Reader, fn func(parsedRow) error) error {
 	var lastErr string
 	for {
 		if err := im.ctx.Err(); err != nil {
@@ -463,10 +483,17 @@ func (im *importer) readRows(rd *tabular.Reader) error {
 			}
 			lastErr = te.Error()
 			im.problem(te.Line, te.Column-1, te.Value, te.Msg)
-			im.res.Rejected++
+			if !im.quiet {
+				im.res.Rows++
+				im.res.Rejected++
+			}
 			continue
 		}
-		im.row(row)
+		if r, ok := im.parseRow(row); ok {
+			if err := fn(r); err != nil {
+				return err
+			}
+		}
 	}
 }
 
@@ -481,79 +508,93 @@ func (im *importer) cell(row tabular.Row, f field) (string, int) {
 	return data.StripFormulaGuard(row.Cells[i]), i
 }
 
-func (im *importer) row(row tabular.Row) {
+// parsedRow is what one row says, checked against the catalog.
+type parsedRow struct {
+	line   int
+	code   string // locality code as written
+	p      period.Period
+	unit   data.Unit
+	loc    int64
+	note   string
+	valid  bool // every field but the numbers is right
+	cells  []valueCell
+	values int
+}
+
+type valueCell struct {
+	col int
+	ind data.Indicator
+	raw string
+}
+
+// parseRow checks one row; false when it reports nothing (no value cells).
+func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 	// Which cells carry values decides whether the row is a report at all: a
 	// template row left empty is a locality with nothing to report.
-	type valueCell struct {
-		col int
-		ind data.Indicator
-		raw string
-	}
-	var cells []valueCell
+	r := parsedRow{line: row.Line, valid: true}
 	if im.res.Layout == "long" {
 		raw, col := im.cell(row, fValue)
 		if raw == "" {
-			return
+			return r, false
 		}
-		cells = append(cells, valueCell{col: col, raw: raw})
+		r.cells = append(r.cells, valueCell{col: col, raw: raw})
 	} else {
 		for col, in := range im.wide {
 			if col < len(row.Cells) && row.Cells[col] != "" {
-				cells = append(cells, valueCell{col: col, ind: in, raw: data.StripFormulaGuard(row.Cells[col])})
+				r.cells = append(r.cells, valueCell{col: col, ind: in, raw: data.StripFormulaGuard(row.Cells[col])})
 			}
 		}
-		if len(cells) == 0 {
-			return
+		if len(r.cells) == 0 {
+			return r, false
 		}
-		sort.Slice(cells, func(i, j int) bool { return cells[i].col < cells[j].col })
+		sort.Slice(r.cells, func(i, j int) bool { return r.cells[i].col < r.cells[j].col })
 	}
-	bad := false
 	line := row.Line
-	p := im.defPeriod
+	r.p = im.defPeriod
 	if raw, col := im.cell(row, fPeriod); raw != "" {
 		pr := im.period(raw)
 		if pr.msg != "" {
 			im.problem(line, col, raw, pr.msg)
-			bad = true
+			r.valid = false
 		}
-		p = pr.p
-	} else if p.Year == 0 {
+		r.p = pr.p
+	} else if r.p.Year == 0 {
 		im.problem(line, col, "", "no period; write one such as 2024Q3 or Quý III/2024, or give it with --period")
-		bad = true
+		r.valid = false
 	}
-	if !bad && p.Start().After(im.opt.Now) {
+	if r.valid && r.p.Start().After(im.opt.Now) {
 		_, col := im.cell(row, fPeriod)
-		im.problem(line, col, p.ID(), fmt.Sprintf("period %s starts on %s, after today; results can be reported once it has begun",
-			p.ID(), p.Start().Format("02/01/2006")))
-		bad = true
+		im.problem(line, col, r.p.ID(), fmt.Sprintf("period %s starts on %s, after today; results can be reported once it has begun",
+			r.p.ID(), r.p.Start().Format("02/01/2006")))
+		r.valid = false
 	}
 	// Only a good period can tell which locality a reused code means.
-	periodOK := !bad
-	unit := im.defUnit
+	periodOK := r.valid
+	r.unit = im.defUnit
 	if raw, col := im.cell(row, fUnit); raw != "" {
 		u, ok := im.units[strings.ToUpper(raw)]
 		if !ok {
 			im.problem(line, col, raw, "not a reporting unit code; write the code as danvanctl list units shows it (e.g. BCHQS-CL)")
-			bad = true
+			r.valid = false
 		}
-		unit = u
-	} else if unit.ID == 0 {
+		r.unit = u
+	} else if r.unit.ID == 0 {
 		im.problem(line, col, "", "no reporting unit; write its code (e.g. BCHQS-CL), or give it with --unit")
-		bad = true
+		r.valid = false
 	}
-	var locID int64
 	code, lcol := im.cell(row, fLocality)
+	r.code = code
 	switch {
 	case code == "":
 		im.problem(line, lcol, "", "no locality code; write the official code of the commune (e.g. 06484)")
-		bad = true
+		r.valid = false
 	case periodOK:
-		lr := im.locality(code, p)
-		if lr.msg != "" {
-			im.problem(line, lcol, code, lr.msg)
-			bad = true
+		id, msg := im.locality(code, r.p)
+		if msg != "" {
+			im.problem(line, lcol, code, msg)
+			r.valid = false
 		}
-		locID = lr.id
+		r.loc = id
 	}
 	if im.res.Layout == "long" {
 		raw, col := im.cell(row, fIndicator)
@@ -567,26 +608,12 @@ func (im *importer) row(row tabular.Row) {
 				msg = "no indicator; write its code (e.g. TT_DOT)"
 			}
 			im.problem(line, col, raw, msg)
-			bad = true
+			r.valid = false
 		}
-		cells[0].ind = in
+		r.cells[0].ind = in
 	}
-	note, _ := im.cell(row, fNote)
-	for _, c := range cells {
-		pd := pending{line: line, col: c.col, raw: c.raw, ind: c.ind, bad: bad, val: data.Value{
-			IndicatorID: c.ind.ID, LocalityID: locID, UnitID: unit.ID, Period: p, Note: note}}
-		if !bad && c.ind.ID != 0 {
-			k := valueKey{c.ind.ID, locID, unit.ID, p}
-			if first, dup := im.seen[k]; dup {
-				im.problem(line, c.col, c.raw, fmt.Sprintf("%s for %s, %s, %s was already given on line %d; keep one of the two rows",
-					c.ind.Code, code, unit.Code, p.ID(), first))
-				pd.bad = true
-			} else {
-				im.seen[k] = line
-			}
-		}
-		im.pend = append(im.pend, pd)
-	}
+	r.note, _ = im.cell(row, fNote)
+	return r, true
 }
 
 func (im *importer) period(raw string) periodResult {
@@ -605,62 +632,171 @@ func (im *importer) period(raw string) periodResult {
 // locality resolves a code on the last day of the period: codes were reused for
 // other communes in 2025, so the same code means different places in different
 // periods. A commune dissolved during the period is still found by its first day.
-func (im *importer) locality(code string, p period.Period) locResult {
-	k := locKey{code, p}
-	if lr, ok := im.locs[k]; ok {
-		return lr
+func (im *importer) locality(code string, p period.Period) (int64, string) {
+	l, ok := im.codes.At(code, p.End())
+	if !ok {
+		l, ok = im.codes.At(code, p.Start())
 	}
-	var lr locResult
-	l, err := im.store.LocalityByCode(im.ctx, code, p.End())
-	if errors.Is(err, data.ErrNotFound) {
-		l, err = im.store.LocalityByCode(im.ctx, code, p.Start())
-	}
-	switch {
-	case err == nil:
-		lr.id = l.ID
-	case errors.Is(err, data.ErrNotFound):
-		lr.msg = fmt.Sprintf("code %s is not a locality on %s; check the code against the official list in force for period %s",
+	if !ok {
+		return 0, fmt.Sprintf("code %s is not a locality on %s; check the code against the official list in force for period %s",
 			code, p.End().Format("02/01/2006"), p.ID())
-	default:
-		lr.msg = err.Error()
 	}
-	im.locs[k] = lr
-	return lr
+	return l.ID, ""
 }
 
-// parseNumbers reads every value cell in the file's number style and returns the
-// values that passed every check.
-func (im *importer) parseNumbers(style tabular.NumberStyle) []data.Value {
-	var vals []data.Value
-	for i := range im.pend {
-		p := &im.pend[i]
-		v, dec, err := tabular.ParseNumber(p.raw, style)
-		msg := ""
-		var te *tabular.Error
-		switch {
-		case errors.As(err, &te):
-			msg = te.Msg
-		case err != nil:
-			msg = err.Error()
-		case v < 0:
-			msg = "negative; results are counts or amounts of zero or more"
-		case p.ind.ID != 0 && dec > p.ind.Decimals:
-			if p.ind.Decimals == 0 {
-				msg = fmt.Sprintf("%s is counted in whole %s; write a whole number", p.ind.Code, p.ind.Unit)
-			} else {
-				msg = fmt.Sprintf("%s takes at most %d decimals; round the value", p.ind.Code, p.ind.Decimals)
+// value handles one value cell: written now if its number reads the same in
+// either style, else held until the file's style is known.
+func (im *importer) value(r parsedRow, c valueCell) error {
+	im.res.Rows++
+	cell := heldCell{Line: r.line, Col: c.col, Raw: c.raw, Ind: c.ind.ID, Loc: r.loc, Unit: r.unit.ID, P: r.p, Note: r.note,
+		Valid: r.valid && c.ind.ID != 0}
+	if im.votes.Add(c.raw) && im.style == tabular.Unknown {
+		raw, err := json.Marshal(cell)
+		if err != nil {
+			return err
+		}
+		im.held++
+		return im.bw.Hold(raw)
+	}
+	style := im.style
+	if style == tabular.Unknown {
+		style = tabular.DotDecimal // the reading does not depend on it
+	}
+	return im.write(cell, style)
+}
+
+// releaseHeld writes the held cells now that the style is known.
+func (im *importer) releaseHeld() error {
+	if im.held == 0 {
+		return nil
+	}
+	style := im.votes.Style()
+	return im.bw.Held(func(raw []byte) error {
+		var cell heldCell
+		if err := json.Unmarshal(raw, &cell); err != nil {
+			return err
+		}
+		return im.write(cell, style)
+	})
+}
+
+// write parses the cell's number in style and writes the value if all is well.
+func (im *importer) write(cell heldCell, style tabular.NumberStyle) error {
+	in := im.indByID[cell.Ind]
+	v, dec, err := tabular.ParseNumber(cell.Raw, style)
+	msg := ""
+	var te *tabular.Error
+	switch {
+	case errors.As(err, &te):
+		msg = te.Msg
+	case err != nil:
+		msg = err.Error()
+	case v < 0:
+		msg = "negative; results are counts or amounts of zero or more"
+	case in.ID != 0 && dec > in.Decimals:
+		if in.Decimals == 0 {
+			msg = fmt.Sprintf("%s is counted in whole %s; write a whole number", in.Code, in.Unit)
+		} else {
+			msg = fmt.Sprintf("%s takes at most %d decimals; round the value", in.Code, in.Decimals)
+		}
+	}
+	if msg != "" {
+		im.problem(cell.Line, cell.Col, cell.Raw, msg)
+	}
+	if msg != "" || !cell.Valid {
+		im.res.Rejected++
+		return nil
+	}
+	if im.written > 0 && cell.Unit != im.unitID {
+		im.multiUnit = true
+	}
+	im.unitID = cell.Unit
+	im.written++
+	if err := im.bw.Add(data.Value{IndicatorID: cell.Ind, LocalityID: cell.Loc, UnitID: cell.Unit, Period: cell.P, Value: v, Note: cell.Note}, cell.Line); err != nil {
+		return err
+	}
+	im.duplicates(im.bw.Duplicates())
+	return nil
+}
+
+// duplicates reports the rows that repeat a key already written; the first line
+// of those whose first occurrence is out of the writer's view is found later.
+func (im *importer) duplicates(dups []data.Duplicate) {
+	for _, d := range dups {
+		im.written--
+		im.res.Rejected++
+		k := valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period}
+		if d.FirstTag != 0 {
+			im.dupProblem(d, d.FirstTag)
+			continue
+		}
+		if im.dupFirst == nil {
+			im.dupFirst = map[valueKey]int{}
+		}
+		im.dupFirst[k] = 0
+		im.pendingDups = append(im.pendingDups, d)
+	}
+}
+
+func (im *importer) dupProblem(d data.Duplicate, first int) {
+	in := im.indByID[d.IndicatorID]
+	col := im.cols[fValue]
+	if im.res.Layout == "wide" {
+		for c, w := range im.wide {
+			if w.ID == in.ID {
+				col = c
 			}
 		}
-		if msg != "" {
-			im.problem(p.line, p.col, p.raw, msg)
-			p.bad = true
-			continue
-		}
-		if p.bad {
-			continue
-		}
-		p.val.Value = v
-		vals = append(vals, p.val)
 	}
-	return vals
+	loc, _ := im.codes.ByID(d.LocalityID)
+	where := "earlier in the file"
+	if first > 0 {
+		where = fmt.Sprintf("on line %d", first)
+	}
+	im.problem(d.Tag, col, strconv.FormatFloat(d.Value.Value, 'f', -1, 64), fmt.Sprintf("%s for %s, %s, %s was already given %s; keep one of the two rows",
+		in.Code, loc.Code, im.unitByID[d.UnitID].Code, d.Period.ID(), where))
+}
+
+// reportDuplicates writes what is queued, and names the first line of each
+// duplicate whose first occurrence was written in an earlier chunk, reading the
+// file again from the start when it can.
+func (im *importer) reportDuplicates(r io.Reader, name string) error {
+	if err := im.bw.Flush(); err != nil {
+		return err
+	}
+	im.duplicates(im.bw.Duplicates())
+	if len(im.pendingDups) == 0 {
+		return nil
+	}
+	if seeker, ok := r.(io.Seeker); ok {
+		if _, err := seeker.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		rd, err := tabular.Open(name, r, tabular.Options{Sheet: im.opt.Sheet})
+		if err != nil {
+			return err
+		}
+		defer rd.Close()
+		im.quiet = true
+		err = im.eachRow(rd, func(pr parsedRow) error {
+			for _, c := range pr.cells {
+				if !pr.valid {
+					break
+				}
+				k := valueKey{c.ind.ID, pr.loc, pr.unit.ID, pr.p}
+				if first, ok := im.dupFirst[k]; ok && first == 0 {
+					im.dupFirst[k] = pr.line
+				}
+			}
+			return nil
+		})
+		im.quiet = false
+		if err != nil {
+			return err
+		}
+	}
+	for _, d := range im.pendingDups {
+		im.dupProblem(d, im.dupFirst[valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period}])
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -562,4 +563,58 @@ func BenchmarkImportLong(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// A duplicate far from its first occurrence lies in another chunk of written rows;
+// its first line is found by reading the file again when the reader can seek, and
+// the message still makes sense when it cannot.
+func TestDuplicateFarApart(t *testing.T) {
+	s := demoStore(t)
+	var b strings.Builder
+	b.WriteString("locality,indicator,period,value,unit\n")
+	months := period.Range(period.MustParse("202101"), period.MustParse("202312"), period.Month)
+	for _, m := range months {
+		for _, ind := range []string{"TT_DOT", "TT_LUOT", "NGAY_CONG", "CONG_RANH", "NHA_TN", "QUA_VND", "KHAM_BENH"} {
+			for _, code := range []string{"06484", "06496", "06322"} {
+				fmt.Fprintf(&b, "%s,%s,%s,1,E123\n", code, ind, m.ID())
+			}
+		}
+	}
+	b.WriteString("06496,TT_LUOT,202101,5,E123\n") // repeats line 6
+	rows := strings.Count(b.String(), "\n") - 1
+	if rows < 700 {
+		t.Fatalf("only %d rows: the duplicate must be more than a chunk away", rows)
+	}
+	res := importFile(t, s, "far.csv", []byte(b.String()), Options{})
+	if !res.Refused || len(res.Problems) != 1 || res.Problems[0].Line != rows+1 ||
+		!strings.Contains(res.Problems[0].Message, "already given on line 6;") {
+		t.Fatalf("seekable: %+v", res.Problems)
+	}
+	res, err := Import(context.Background(), s, "far.csv", io.MultiReader(strings.NewReader(b.String())), Options{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Refused || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "already given earlier in the file") {
+		t.Fatalf("not seekable: %+v", res.Problems)
+	}
+}
+
+// In a comma-decimal file, the cells whose reading depends on the style are held
+// until the end of the file and then written with the majority's reading.
+func TestCommaDecimalFileHeldUntilStyleKnown(t *testing.T) {
+	s := demoStore(t)
+	file := "locality;indicator;period;value;unit\n" +
+		"06484;NHA_TN_VND;2023Q4;1.500;E123\n" + // 1500 or 1.5: only the rest of the file tells
+		"06496;NHA_TN_VND;2023Q4;2.000.000;E123\n" + // comma style
+		"06322;NHA_TN_VND;2023Q4;7;E123\n" + // either
+		"06484;DUONG_KM;2023Q4;2,5;E123\n" // comma style
+	res := importFile(t, s, "vn.csv", []byte(file), Options{})
+	noProblems(t, res)
+	if res.Inserted+res.Updated+res.Unchanged != 4 {
+		t.Fatalf("counts %+v", res)
+	}
+	wantValue(t, s, key{"NHA_TN_VND", "06484", "E123", "2023Q4"}, 1500, "")
+	wantValue(t, s, key{"NHA_TN_VND", "06496", "E123", "2023Q4"}, 2000000, "")
+	wantValue(t, s, key{"NHA_TN_VND", "06322", "E123", "2023Q4"}, 7, "")
+	wantValue(t, s, key{"DUONG_KM", "06484", "E123", "2023Q4"}, 2.5, "")
 }

@@ -140,33 +140,52 @@ CREATE TABLE import_batch (
     updated     INTEGER NOT NULL DEFAULT 0,
     unchanged   INTEGER NOT NULL DEFAULT 0,
     rejected    INTEGER NOT NULL DEFAULT 0,
+    -- The first and last day of the periods the batch wrote: undo looks for the
+    -- values it added in that range only.
+    period_from TEXT,
+    period_to   TEXT,
     status      TEXT NOT NULL CHECK (status IN ('committed', 'undone'))
 );
 CREATE INDEX import_batch_by_sha ON import_batch(sha256);
 
 -- One row per key. unit_id is part of the key: two units may report for the same
--- commune, and both reports count.
+-- commune, and both reports count. The key starts with the indicator and the dates
+-- because that is how every chart reads (one indicator over a date range), so the
+-- table is its own covering index; period_start and period_end identify the period
+-- (each period type has its own length), and period keeps its readable id.
+-- There is no other index: each one would cost every import a B-tree insert per
+-- value, the single largest cost of importing. Reads by locality (merge, delete
+-- checks) go through the key with the dates they need.
 CREATE TABLE value (
     indicator_id INTEGER NOT NULL REFERENCES indicator(id),
-    locality_id  INTEGER NOT NULL REFERENCES locality(id),
-    period       TEXT NOT NULL,
-    unit_id      INTEGER NOT NULL REFERENCES unit(id),
     period_start TEXT NOT NULL,
     period_end   TEXT NOT NULL,
+    locality_id  INTEGER NOT NULL REFERENCES locality(id),
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    period       TEXT NOT NULL,
     value        REAL NOT NULL CHECK (value >= 0),
     note         TEXT NOT NULL DEFAULT '',
     batch_id     INTEGER REFERENCES import_batch(id),
     changed_at   TEXT NOT NULL,
-    PRIMARY KEY (indicator_id, locality_id, period, unit_id)
+    PRIMARY KEY (indicator_id, period_start, period_end, locality_id, unit_id)
 ) WITHOUT ROWID;
--- Aggregation reads one indicator over a date range; the covering columns let it
--- answer from the index alone.
-CREATE INDEX value_by_indicator_date ON value(indicator_id, period_start, period_end, locality_id, unit_id, value);
-CREATE INDEX value_by_locality ON value(locality_id);
--- No index on unit or batch: every write pays for each index, and undo finds a
--- batch's values through value_history, completeness through the history too.
+
+-- When each unit's report for a period first arrived, per indicator: what the
+-- completeness view shows. Written with every write of values; a later correction
+-- does not move the date.
+CREATE TABLE report_received (
+    unit_id      INTEGER NOT NULL REFERENCES unit(id),
+    indicator_id INTEGER NOT NULL REFERENCES indicator(id),
+    period       TEXT NOT NULL,
+    first_at     TEXT NOT NULL,
+    PRIMARY KEY (unit_id, indicator_id, period)
+) WITHOUT ROWID;
 
 -- Audit trail: every change to a value, with who, when, old and new, and the source.
+-- One kind of change is not stored here: a value an import added where there was
+-- none. Its batch already says who and when, and the value row (or the old_value
+-- of the next change) says what, so History puts it back together; storing it
+-- would double the cost of every import.
 CREATE TABLE value_history (
     id           INTEGER PRIMARY KEY,
     indicator_id INTEGER NOT NULL,

@@ -39,9 +39,10 @@ func (s NumberStyle) String() string {
 // either way ("1,234", "1.234"), for the importer to show; if the votes tie,
 // it returns Unknown and the voting samples, which contradict each other.
 func DetectNumberStyle(samples []string) (NumberStyle, []string) {
+	var votes NumberVotes
 	var dot, comma, ambiguous []string
 	for _, s := range samples {
-		switch classifyNumber(s) {
+		switch votes.add(s) {
 		case DotDecimal:
 			dot = append(dot, s)
 		case CommaDecimal:
@@ -50,15 +51,49 @@ func DetectNumberStyle(samples []string) (NumberStyle, []string) {
 			ambiguous = append(ambiguous, s)
 		}
 	}
-	switch {
-	case len(dot) > len(comma):
-		return DotDecimal, nil
-	case len(comma) > len(dot):
-		return CommaDecimal, nil
+	switch style := votes.Style(); {
+	case style != Unknown:
+		return style, nil
 	case len(dot) > 0:
 		return Unknown, append(dot, comma...)
 	}
 	return Unknown, ambiguous
+}
+
+// NumberVotes is DetectNumberStyle one cell at a time, for files too large to
+// keep every cell until the end. The zero value has no votes.
+type NumberVotes struct{ dot, comma int }
+
+// Add counts s's vote and reports whether s's reading depends on the style: if
+// not, ParseNumber(s, DotDecimal) already gives its final reading or error.
+func (v *NumberVotes) Add(s string) (dependsOnStyle bool) {
+	switch v.add(s) {
+	case neutralStyle, notNumber:
+		return false
+	}
+	return true
+}
+
+func (v *NumberVotes) add(s string) NumberStyle {
+	c := classifyNumber(s)
+	switch c {
+	case DotDecimal:
+		v.dot++
+	case CommaDecimal:
+		v.comma++
+	}
+	return c
+}
+
+// Style is the majority's style; Unknown when nothing voted or the votes tie.
+func (v NumberVotes) Style() NumberStyle {
+	switch {
+	case v.dot > v.comma:
+		return DotDecimal
+	case v.comma > v.dot:
+		return CommaDecimal
+	}
+	return Unknown
 }
 
 // Internal classification results besides the real styles.
