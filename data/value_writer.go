@@ -31,12 +31,18 @@ type valueWriter struct {
 	full  *sql.Stmt
 
 	rows      []pendingRow
+	spare     []pendingRow // the buffer in flight, reused once written
+	inflight  chan error   // the result of the chunk being written, if any
 	sent      int
 	changed   int64 // rows SQLite inserted or updated
 	histStart int64 // value_history ids above this were written by this writer
 	dupSeen   int64
 	dups      []Duplicate
 
+	// The ids written, for a batch's reference check (foreign keys are off).
+	indicators, localities, units map[int64]bool
+
+	periods map[period.Period]int // number in temp.write_period
 	dates   map[period.Period][2]string
 	reports map[reportKey]string // first changed_at per unit, indicator and period
 	from    string               // earliest period start written
@@ -58,14 +64,14 @@ type Duplicate struct {
 
 type reportKey struct {
 	unit, indicator int64
-	period          string
+	period          period.Period
 }
 
 // writeChunk rows go in one statement: 9 parameters each stays far below SQLite's
 // limit of 32,766, and larger chunks gained nothing measurable.
 const writeChunk = 400
 
-const writerColumns = 9
+const writerColumns = 7
 
 func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, error) {
 	if src.User == "" {
@@ -75,7 +81,8 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 		src.At = time.Now()
 	}
 	w := &valueWriter{ctx: ctx, tx: tx, src: src, at: src.At.UTC().Format(time.RFC3339), batch: nullID(src.BatchID),
-		dates: map[period.Period][2]string{}, reports: map[reportKey]string{}}
+		periods: map[period.Period]int{}, dates: map[period.Period][2]string{}, reports: map[reportKey]string{},
+		indicators: map[int64]bool{}, localities: map[int64]bool{}, units: map[int64]bool{}}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM value_history").Scan(&w.histStart); err != nil {
 		return nil, err
 	}
@@ -85,6 +92,8 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 		`CREATE TEMP TABLE IF NOT EXISTS write_duplicate (n INTEGER PRIMARY KEY, indicator_id INTEGER, period_start TEXT,
 			period_end TEXT, locality_id INTEGER, unit_id INTEGER)`,
 		`DELETE FROM temp.write_duplicate`,
+		`CREATE TEMP TABLE IF NOT EXISTS write_period (n INTEGER PRIMARY KEY, period TEXT, period_start TEXT, period_end TEXT)`,
+		`DELETE FROM temp.write_period`,
 		// RAISE(IGNORE) drops just this row's update: the first version stays.
 		`CREATE TEMP TRIGGER write_keep_first BEFORE UPDATE ON main.value
 			WHEN OLD.batch_id IS NOT NULL AND OLD.batch_id = NEW.batch_id
@@ -127,12 +136,16 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 	return w, nil
 }
 
-// upsertSQL writes n rows; ?1 is the batch.
+// upsertSQL writes n rows; ?1 is the batch, ?2 the default time. A row names its
+// period by its number in temp.write_period, and its note and time are NULL when
+// empty and the default: fewer and smaller parameters bind faster.
 func upsertSQL(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO value(indicator_id, period_start, period_end, locality_id, unit_id, period, value, note, changed_at, batch_id)
-		SELECT column1, column2, column3, column4, column5, column6, column7, column8, column9, ?1 FROM (VALUES `)
-	p := 2
+		SELECT r.column1, p.period_start, p.period_end, r.column3, r.column4, p.period, r.column5, COALESCE(r.column6, ''),
+			COALESCE(r.column7, ?2), ?1
+		FROM (VALUES `)
+	p := 3
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
@@ -149,7 +162,7 @@ func upsertSQL(n int) string {
 		b.WriteByte(')')
 	}
 	// "WHERE true" tells the parser that ON CONFLICT belongs to the INSERT.
-	b.WriteString(`) WHERE true ON CONFLICT DO UPDATE SET value = excluded.value, note = excluded.note,
+	b.WriteString(`) r JOIN temp.write_period p ON p.n = r.column2 WHERE true ON CONFLICT DO UPDATE SET value = excluded.value, note = excluded.note,
 		batch_id = excluded.batch_id, changed_at = excluded.changed_at
 		WHERE value <> excluded.value OR note <> excluded.note OR batch_id = excluded.batch_id`)
 	return b.String()
@@ -163,43 +176,96 @@ func (w *valueWriter) add(v Value, tag int) error {
 	if !v.Period.Valid() {
 		return fmt.Errorf("value %g has no valid period", v.Value)
 	}
+	if _, ok := w.periods[v.Period]; !ok {
+		if err := w.addPeriod(v.Period); err != nil {
+			return err
+		}
+	}
 	w.rows = append(w.rows, pendingRow{v, tag})
 	if len(w.rows) == writeChunk {
-		return w.flush()
+		return w.send()
 	}
 	return nil
 }
 
-// flush writes the queued rows.
-func (w *valueWriter) flush() error {
-	if len(w.rows) == 0 {
+// addPeriod numbers a period for the rows that name it.
+func (w *valueWriter) addPeriod(p period.Period) error {
+	if err := w.wait(); err != nil { // the chunk in flight reads the period maps
+		return err
+	}
+	n := len(w.periods) + 1
+	d := [2]string{day(p.Start()), day(p.End())}
+	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO temp.write_period VALUES (?, ?, ?, ?)", n, p.ID(), d[0], d[1]); err != nil {
+		return err
+	}
+	w.periods[p] = n
+	w.dates[p] = d
+	return nil
+}
+
+// send hands a full chunk to a goroutine that writes it while the caller reads
+// the next rows: reading a file and SQLite's writing each take about half the
+// time, and there are two cores. At most one chunk is in flight; every other
+// method waits for it first, so only one goroutine uses the writer's state at a
+// time.
+func (w *valueWriter) send() error {
+	if err := w.wait(); err != nil {
+		return err
+	}
+	rows := w.rows
+	w.rows, w.spare = w.spare[:0], rows
+	args := w.encode(rows)
+	done := make(chan error, 1)
+	w.inflight = done
+	go func() { done <- w.exec(rows, args) }()
+	return nil
+}
+
+// wait waits for the chunk in flight.
+func (w *valueWriter) wait() error {
+	if w.inflight == nil {
 		return nil
 	}
-	stmt := w.full
-	if len(w.rows) < writeChunk {
-		var err error
-		if stmt, err = w.tx.PrepareContext(w.ctx, upsertSQL(len(w.rows))); err != nil {
-			return err
-		}
-		defer stmt.Close()
+	err := <-w.inflight
+	w.inflight = nil
+	return err
+}
+
+// flush writes every queued row and waits until they are written.
+func (w *valueWriter) flush() error {
+	if err := w.wait(); err != nil {
+		return err
 	}
-	args := make([]any, 0, 1+len(w.rows)*writerColumns)
-	args = append(args, w.batch)
-	for _, r := range w.rows {
+	err := w.exec(w.rows, w.encode(w.rows))
+	w.rows = w.rows[:0]
+	return err
+}
+
+// encode turns rows into the statement's parameters, and notes what the end of
+// the write needs: the ids for the reference check, when each report arrived, and
+// the range of dates.
+func (w *valueWriter) encode(rows []pendingRow) []any {
+	args := make([]any, 0, 2+len(rows)*writerColumns)
+	args = append(args, w.batch, w.at)
+	for _, r := range rows {
 		v := r.v
-		d, ok := w.dates[v.Period]
-		if !ok {
-			d = [2]string{day(v.Period.Start()), day(v.Period.End())}
-			w.dates[v.Period] = d
+		d := w.dates[v.Period]
+		var note, changed any
+		at := w.at
+		if v.Note != "" {
+			note = v.Note
 		}
-		changed := w.at
 		if !v.ChangedAt.IsZero() {
-			changed = v.ChangedAt.UTC().Format(time.RFC3339)
+			at = v.ChangedAt.UTC().Format(time.RFC3339)
+			changed = at
 		}
-		args = append(args, v.IndicatorID, d[0], d[1], v.LocalityID, v.UnitID, v.Period.ID(), v.Value, v.Note, changed)
-		k := reportKey{v.UnitID, v.IndicatorID, v.Period.ID()}
-		if first, ok := w.reports[k]; !ok || changed < first {
-			w.reports[k] = changed
+		args = append(args, v.IndicatorID, w.periods[v.Period], v.LocalityID, v.UnitID, v.Value, note, changed)
+		w.indicators[v.IndicatorID] = true
+		w.localities[v.LocalityID] = true
+		w.units[v.UnitID] = true
+		k := reportKey{v.UnitID, v.IndicatorID, v.Period}
+		if first, ok := w.reports[k]; !ok || at < first {
+			w.reports[k] = at
 		}
 		if w.from == "" || d[0] < w.from {
 			w.from = d[0]
@@ -208,26 +274,40 @@ func (w *valueWriter) flush() error {
 			w.to = d[1]
 		}
 	}
+	return args
+}
+
+// exec writes rows, encoded as args, in one statement. It runs in the background
+// (see send) and touches only the counts and the duplicates.
+func (w *valueWriter) exec(rows []pendingRow, args []any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	stmt := w.full
+	if len(rows) < writeChunk {
+		var err error
+		if stmt, err = w.tx.PrepareContext(w.ctx, upsertSQL(len(rows))); err != nil {
+			return err
+		}
+		defer stmt.Close()
+	}
 	res, err := stmt.ExecContext(w.ctx, args...)
 	if err != nil {
 		return fmt.Errorf("write values: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	w.changed += n
-	w.sent += len(w.rows)
+	w.sent += len(rows)
 	if w.src.BatchID != 0 {
-		if err := w.collectDuplicates(); err != nil {
-			return err
-		}
+		return w.collectDuplicates(rows)
 	}
-	w.rows = w.rows[:0]
 	return nil
 }
 
 // collectDuplicates matches the duplicates the trigger noted during the last flush
 // to the rows of that flush. SQLite writes the rows in order, so for a key noted d
 // times that occurs c times in the chunk, its last d occurrences are the duplicates.
-func (w *valueWriter) collectDuplicates() error {
+func (w *valueWriter) collectDuplicates(chunk []pendingRow) error {
 	type key struct {
 		ind, loc, unit int64
 		start, end     string
@@ -253,7 +333,7 @@ func (w *valueWriter) collectDuplicates() error {
 		return nil
 	}
 	occurrences := map[key][]int{}
-	for i, r := range w.rows {
+	for i, r := range chunk {
 		d := w.dates[r.v.Period]
 		k := key{r.v.IndicatorID, r.v.LocalityID, r.v.UnitID, d[0], d[1]}
 		if _, ok := noted[k]; ok {
@@ -264,16 +344,16 @@ func (w *valueWriter) collectDuplicates() error {
 		occ := occurrences[k]
 		firstTag := 0
 		if len(occ) > d {
-			firstTag = w.rows[occ[len(occ)-d-1]].tag
+			firstTag = chunk[occ[len(occ)-d-1]].tag
 		}
 		for _, i := range occ[max(0, len(occ)-d):] {
-			w.dups = append(w.dups, Duplicate{Value: w.rows[i].v, Tag: w.rows[i].tag, FirstTag: firstTag})
+			w.dups = append(w.dups, Duplicate{Value: chunk[i].v, Tag: chunk[i].tag, FirstTag: firstTag})
 		}
 	}
 	return nil
 }
 
-// takeDuplicates returns the duplicates found since the last call.
+// takeDuplicates returns the duplicates found since the last call; call after flush.
 func (w *valueWriter) takeDuplicates() []Duplicate {
 	d := w.dups
 	w.dups = nil
@@ -314,7 +394,7 @@ func (w *valueWriter) finish() (WriteCounts, error) {
 	}
 	for k, at := range w.reports {
 		if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO report_received(unit_id, indicator_id, period, first_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`, k.unit, k.indicator, k.period, at); err != nil {
+			ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`, k.unit, k.indicator, k.period.ID(), at); err != nil {
 			return WriteCounts{}, err
 		}
 	}
