@@ -514,15 +514,14 @@ func (im *importer) cell(row tabular.Row, f field) (string, int) {
 
 // parsedRow is what one row says, checked against the catalog.
 type parsedRow struct {
-	line   int
-	code   string // locality code as written
-	p      period.Period
-	unit   data.Unit
-	loc    int64
-	note   string
-	valid  bool // every field but the numbers is right
-	cells  []valueCell
-	values int
+	line  int
+	code  string // locality code as written
+	p     period.Period
+	unit  data.Unit
+	loc   int64
+	note  string
+	valid bool // every field but the numbers is right
+	cells []valueCell
 }
 
 type valueCell struct {
