@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -340,6 +341,7 @@ func (w *valueWriter) collectDuplicates(chunk []pendingRow) error {
 			occurrences[k] = append(occurrences[k], i)
 		}
 	}
+	var found []Duplicate
 	for k, d := range noted {
 		occ := occurrences[k]
 		firstTag := 0
@@ -347,9 +349,11 @@ func (w *valueWriter) collectDuplicates(chunk []pendingRow) error {
 			firstTag = chunk[occ[len(occ)-d-1]].tag
 		}
 		for _, i := range occ[max(0, len(occ)-d):] {
-			w.dups = append(w.dups, Duplicate{Value: chunk[i].v, Tag: chunk[i].tag, FirstTag: firstTag})
+			found = append(found, Duplicate{Value: chunk[i].v, Tag: chunk[i].tag, FirstTag: firstTag})
 		}
 	}
+	slices.SortFunc(found, func(a, b Duplicate) int { return a.Tag - b.Tag })
+	w.dups = append(w.dups, found...)
 	return nil
 }
 
