@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"math"
@@ -37,6 +38,71 @@ func (s *Store) Targets(ctx context.Context, programID, indicatorID int64, local
 		t.Period, err = period.Parse(p)
 		return t, err
 	}, q, args...)
+}
+
+// SaveTargets writes set and deletes the targets with the keys of del (indicator,
+// locality, period; the value is ignored) in one transaction: what the targets grid
+// saves. It returns how many targets were deleted; keys without a target are
+// skipped. Nothing is written when anything fails.
+func (s *Store) SaveTargets(ctx context.Context, programID int64, set, del []Target) (int, error) {
+	n := 0
+	err := s.write(ctx, func(tx *sql.Tx) error {
+		var err error
+		if n, err = deleteTargets(ctx, tx, programID, del); err != nil {
+			return err
+		}
+		return setTargets(ctx, tx, programID, set)
+	})
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+func deleteTargets(ctx context.Context, tx *sql.Tx, programID int64, del []Target) (int, error) {
+	n := 0
+	for _, t := range del {
+		if !t.Period.Valid() {
+			return 0, errors.New("delete targets: a target has no valid period")
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM target WHERE program_id = ? AND indicator_id = ? AND locality_id = ? AND period = ?",
+			programID, t.IndicatorID, t.LocalityID, t.Period.ID())
+		if err != nil {
+			return 0, fmt.Errorf("target %s: %w", t.Period, err)
+		}
+		k, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		n += int(k)
+	}
+	return n, nil
+}
+
+// setTargets is SetTargets inside a transaction.
+func setTargets(ctx context.Context, tx *sql.Tx, programID int64, targets []Target) error {
+	if len(targets) == 0 {
+		return nil
+	}
+	st, err := tx.PrepareContext(ctx, `INSERT INTO target(program_id, indicator_id, locality_id, period, period_start, period_end, value)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT(program_id, indicator_id, locality_id, period) DO UPDATE SET value = excluded.value`)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, t := range targets {
+		if !t.Period.Valid() {
+			return errors.New("set targets: a target has no valid period")
+		}
+		if t.Value < 0 || math.IsNaN(t.Value) || math.IsInf(t.Value, 0) {
+			return fmt.Errorf("target for %s is negative or not a number (%g)", t.Period, t.Value)
+		}
+		if _, err := st.ExecContext(ctx, programID, t.IndicatorID, t.LocalityID, t.Period.ID(), day(t.Period.Start()), day(t.Period.End()), t.Value); err != nil {
+			return fmt.Errorf("target %s: %w", t.Period, err)
+		}
+	}
+	return nil
 }
 
 // SpreadYearly splits total into parts shares rounded to decimals places that add up

@@ -174,10 +174,12 @@ func (m *Main) SetStore(s *data.Store) {
 	m.Localities = NewLocalities(s, m.win)
 	m.Programs = NewPrograms(s, m.win)
 	m.Programs.OnChanged = func() {
-		// A new or edited program changes the other screens' program lists.
+		// A new or edited program, or new targets, change what the other screens
+		// show: their program lists, the % of target, the grid's target hints.
 		m.Dashboard.reload()
 		m.Values.reload()
 		m.Charts.reload()
+		m.Entry.reload()
 	}
 	m.Values = NewValues(s, m.win)
 	m.Entry = NewEntry(s, m.win)
@@ -352,7 +354,7 @@ func (m *Main) backup() {
 		if st, err := os.Stat(dest); err == nil && st.Size() == 0 {
 			os.Remove(dest)
 		}
-		prog := dialog.NewCustomWithoutButtons(lang.L("Backup…"), widget.NewProgressBarInfinite(), m.win)
+		prog := dialog.NewCustomWithoutButtons(lang.L("Backup"), widget.NewProgressBarInfinite(), m.win)
 		prog.Show()
 		background(&m.work, func() {
 			err := s.Backup(context.Background(), dest)
@@ -362,7 +364,7 @@ func (m *Main) backup() {
 					dialog.ShowError(err, m.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Backup…"), lang.L("The backup was written to:")+"\n"+dest, m.win)
+				dialog.ShowInformation(lang.L("Backup"), lang.L("The backup was written to:")+"\n"+dest, m.win)
 			})
 		})
 	})
@@ -396,7 +398,7 @@ func (m *Main) exportValues() {
 					dialog.ShowError(err, m.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Export values…"), lang.L("The values were written to:")+"\n"+path, m.win)
+				dialog.ShowInformation(lang.L("Export values"), lang.L("The values were written to:")+"\n"+path, m.win)
 			})
 		})
 	})
@@ -413,9 +415,9 @@ func (m *Main) about() {
 		path = m.store.Path()
 	}
 	text := widget.NewLabel(lang.L("Mass-mobilization results of coordination programs, by locality and period.") + "\n\n" +
-		lang.L("Version:") + " " + m.info.Version + "\n" +
-		lang.L("Commit:") + " " + m.info.Commit + "\n" +
-		lang.L("Built:") + " " + m.info.Date + "\n" +
+		lang.L("Version:") + " " + orUnknown(m.info.Version) + "\n" +
+		lang.L("Commit:") + " " + orUnknown(m.info.Commit) + "\n" +
+		lang.L("Built:") + " " + orUnknown(m.info.Date) + "\n" +
 		lang.L("Database:") + " " + path)
 	text.Wrapping = fyne.TextWrapWord
 	icon := widget.NewIcon(Icon())
@@ -423,6 +425,15 @@ func (m *Main) about() {
 	d := dialog.NewCustom("danvan", lang.L("Close"), content, m.win)
 	d.Resize(fyne.NewSize(600, 280))
 	d.Show()
+}
+
+// orUnknown is a build detail as the About box shows it: the build leaves
+// "unknown" where it was not told.
+func orUnknown(s string) string {
+	if s == "" || s == "unknown" {
+		return lang.L("unknown")
+	}
+	return s
 }
 
 func samePath(a, b string) bool {

@@ -186,7 +186,13 @@ func NewCharts(store chartStore, win fyne.Window) *Charts {
 	}
 	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 && id.Col < len(s.Header) {
-			o.(*widget.Label).SetText(s.Header[id.Col])
+			// Aligned like the column: the first names, the others are numbers.
+			l := o.(*widget.Label)
+			l.Alignment = fyne.TextAlignLeading
+			if id.Col > 0 {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.SetText(s.Header[id.Col])
 		}
 	}
 
@@ -693,12 +699,12 @@ func (s *Charts) exportName(ext string) string {
 // askExport asks where to write the chart on screen.
 func (s *Charts) askExport(ext string) {
 	if s.built == nil {
-		dialog.ShowInformation(lang.L("Export…"), lang.L("There is no chart to export."), s.win)
+		dialog.ShowInformation(lang.L("Export chart"), lang.L("There is no chart to export."), s.win)
 		return
 	}
 	built, r := *s.built, s.builtFor
 	s.saveDialog(s.exportName(ext), ext, func(path string) {
-		prog := dialog.NewCustomWithoutButtons(lang.L("Export…"), widget.NewProgressBarInfinite(), s.win)
+		prog := dialog.NewCustomWithoutButtons(lang.L("Export chart"), widget.NewProgressBarInfinite(), s.win)
 		prog.Show()
 		background(&s.work, func() {
 			err := s.exportChart(s.ctx, built, r, path)
@@ -708,7 +714,7 @@ func (s *Charts) askExport(ext string) {
 					dialog.ShowError(err, s.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Export…"), lang.L("The file was written:")+"\n"+path, s.win)
+				dialog.ShowInformation(lang.L("Export chart"), lang.L("The file was written:")+"\n"+path, s.win)
 			})
 		})
 	})
@@ -757,7 +763,7 @@ func writeAtomic(name string, write func(io.Writer) error) error {
 func (s *Charts) askPack() {
 	p := s.selectedProgram()
 	if p == nil {
-		dialog.ShowInformation(lang.L("Briefing pack (PDF)…"), lang.L("Choose a program."), s.win)
+		dialog.ShowInformation(lang.L("Briefing pack (PDF)"), lang.L("Choose a program."), s.win)
 		return
 	}
 	prog := *p
@@ -784,7 +790,7 @@ func (s *Charts) askPack() {
 		widget.NewFormItem(lang.L("Issuing unit"), unit),
 	}
 	place := s.locality
-	d := dialog.NewForm(lang.L("Briefing pack (PDF)…"), lang.L("Next…"), lang.L("Cancel"), items, func(ok bool) {
+	d := dialog.NewForm(lang.L("Briefing pack (PDF)"), lang.L("Next…"), lang.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -811,7 +817,7 @@ func (s *Charts) runPack(req briefing.PackRequest, path string) {
 	ctx, cancel := context.WithCancel(s.ctx)
 	bar := widget.NewProgressBar()
 	note := widget.NewLabel(lang.L("Collecting the figures…"))
-	d := dialog.NewCustom(lang.L("Briefing pack (PDF)…"), lang.L("Cancel"), container.NewVBox(note, bar), s.win)
+	d := dialog.NewCustom(lang.L("Briefing pack (PDF)"), lang.L("Cancel"), container.NewVBox(note, bar), s.win)
 	d.SetOnClosed(cancel)
 	d.Resize(fyne.NewSize(460, 160))
 	d.Show()
@@ -830,7 +836,7 @@ func (s *Charts) runPack(req briefing.PackRequest, path string) {
 			case err != nil:
 				dialog.ShowError(err, s.win)
 			default:
-				dialog.ShowInformation(lang.L("Briefing pack (PDF)…"), lang.L("The file was written:")+"\n"+path, s.win)
+				dialog.ShowInformation(lang.L("Briefing pack (PDF)"), lang.L("The file was written:")+"\n"+path, s.win)
 			}
 		})
 	})

@@ -270,7 +270,9 @@ func (s *Dashboard) showPercent(r *dashRow, f data.Figure) {
 		text, imp, icon = lang.L("far behind"), widget.DangerImportance, theme.NewErrorThemedResource(theme.ErrorIcon())
 	}
 	switch {
-	case !ok: // no target, or a target of 0
+	case !ok && f.HasTarget: // a % of 0 means nothing
+		text = lang.L("target is 0")
+	case !ok:
 		text = lang.L("no target")
 	case !f.HasActual:
 		text = lang.L("no results")

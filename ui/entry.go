@@ -142,7 +142,8 @@ func NewEntry(store entryStore, win fyne.Window) *Entry {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, w)
 	}
 	top := container.NewVBox(
-		container.NewGridWithColumns(3, field(lang.L("Program"), e.Program), field(lang.L("Period"), e.Period), field(lang.L("Unit"), e.Unit)),
+		// Program codes and periods are short; unit names are long and get the rest.
+		newColumns([]float32{300, 240, 0}, 2, field(lang.L("Program"), e.Program), field(lang.L("Period"), e.Period), field(lang.L("Unit"), e.Unit)),
 		lowLabel(lang.L("Type a number to fill the selected cell; Enter, Tab and the arrows move, Delete clears, Ctrl+V pastes a block copied from Excel, Ctrl+S saves.")),
 	)
 	bottom := container.NewVBox(e.Problem, e.Message,
@@ -435,7 +436,9 @@ func (e *Entry) setGrid(locs []data.Locality, inds []data.ProgramIndicator, cell
 	e.Rows, e.Indicators, e.Cells = locs, inds, cells
 	e.editing, e.buf = false, ""
 	bold := fyne.TextStyle{Bold: true}
-	pad := 4 * theme.Padding()
+	// A label needs its inner padding on both sides, and a little more: the
+	// drawn text is rounded up to whole pixels, and a title a pixel too wide is cut.
+	pad := 2*theme.InnerPadding() + 2*theme.Padding()
 	for j := range inds {
 		// Wide enough for the header, within reason.
 		w := fyne.MeasureText(e.columnTitle(j+1), theme.TextSize(), bold).Width + pad

@@ -520,6 +520,7 @@ type LocalityPicker struct {
 	Chosen  []data.Locality
 	Label   *widget.Label
 	Matches []data.Locality
+	Hint    *widget.Label // over the results: what to do, or that nothing matches
 	multi   bool
 	find    func(text string) []data.Locality
 	box     fyne.CanvasObject
@@ -536,6 +537,7 @@ func newLocalityPicker(multi bool, find func(string) []data.Locality) *LocalityP
 		}
 		p.Results.UnselectAll()
 		p.Results.Refresh()
+		p.showHint()
 	}
 	p.Results = widget.NewList(func() int { return len(p.Matches) },
 		func() fyne.CanvasObject {
@@ -552,12 +554,30 @@ func newLocalityPicker(multi bool, find func(string) []data.Locality) *LocalityP
 			p.Choose(p.Matches[id])
 		}
 	}
-	p.Label = widget.NewLabel("—")
+	p.Label = widget.NewLabel("")
 	p.Label.Wrapping = fyne.TextWrapWord
 	clear := widget.NewButtonWithIcon("", theme.ContentClearIcon(), func() { p.Chosen = nil; p.show() })
-	list := container.NewGridWrap(fyne.NewSize(440, 96), p.Results)
+	p.setLabel("")
+	p.Hint = lowLabel("")
+	p.Hint.Wrapping = fyne.TextWrapWord
+	p.showHint()
+	list := container.NewGridWrap(fyne.NewSize(440, 96), container.NewStack(p.Results, p.Hint))
 	p.box = container.NewVBox(p.Search, list, container.NewBorder(nil, nil, nil, clear, p.Label))
 	return p
+}
+
+// showHint says, where the results go, what to type, or that nothing matches.
+func (p *LocalityPicker) showHint() {
+	switch {
+	case len(p.Matches) > 0:
+		p.Hint.Hide()
+		return
+	case strings.TrimSpace(p.Search.Text) == "":
+		p.Hint.SetText(lang.L("Type part of a name or code above, then click the locality in the results."))
+	default:
+		p.Hint.SetText(lang.L("No locality matches what you typed."))
+	}
+	p.Hint.Show()
 }
 
 // Choose adds l to the choice, or makes it the choice.
@@ -576,11 +596,12 @@ func (p *LocalityPicker) show() {
 	for _, c := range p.Chosen {
 		names = append(names, c.Name+" ("+c.Code+")")
 	}
-	if len(names) == 0 {
-		p.Label.SetText("—")
-		return
-	}
-	p.Label.SetText(strings.Join(names, "; "))
+	p.setLabel(strings.Join(names, "; "))
+}
+
+// setLabel shows what is chosen, "—" for nothing.
+func (p *LocalityPicker) setLabel(chosen string) {
+	p.Label.SetText(lang.L("Chosen:") + " " + orDash(chosen))
 }
 
 // findInTree searches the localities shown in the tree.

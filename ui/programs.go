@@ -47,10 +47,11 @@ type Programs struct {
 	root   fyne.CanvasObject
 
 	NewButton, EditButton, TargetsButton *widget.Button
-	Form                                 *ProgramForm // the open form, for tests
-	Targets                              *Targets     // the open targets grid, for tests
+	Form                                 *ProgramForm   // the open form, for tests
+	Targets                              *Targets       // the open targets grid, for tests
+	TargetsClose                         *widget.Button // its Close button, for tests
 
-	OnChanged func() // called after a program is saved
+	OnChanged func() // called after a program or its targets are saved
 
 	programs   []data.Program
 	Selected   data.Program // with details, once loaded
@@ -265,6 +266,10 @@ func hasLoose(p data.Program) bool {
 	return false
 }
 
+// oneLine is text typed in a wrapped entry as one line: a key content's title
+// is a sentence, whatever line breaks were typed into it.
+func oneLine(text string) string { return strings.Join(strings.Fields(text), " ") }
+
 func lowLabel(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Importance = widget.LowImportance
@@ -315,10 +320,14 @@ func (s *Programs) openTargets() {
 	if s.Selected.ID == 0 {
 		return
 	}
-	s.Targets = NewTargets(s.store, s.win, s.Selected)
-	content := s.Targets.view()
-	d := dialog.NewCustom(lang.L("Targets")+" — "+s.Selected.Code, lang.L("Close"), content, s.win)
-	d.SetOnClosed(s.Targets.stop)
+	g := NewTargets(s.store, s.win, s.Selected)
+	s.Targets = g
+	d := dialog.NewCustomWithoutButtons(lang.L("Targets")+" — "+s.Selected.Code, g.view(), s.win)
+	// Closing asks first when edits are not saved: a grid of targets is long to type.
+	s.TargetsClose = widget.NewButton(lang.L("Close"), func() { g.ConfirmDiscard(d.Hide) })
+	d.SetButtons([]fyne.CanvasObject{s.TargetsClose})
+	d.SetOnClosed(g.stop)
+	g.OnSaved = s.OnChanged // the dashboard and charts measure against the targets
 	size := fyne.NewSize(1100, 680)
 	if s.win != nil {
 		cs := s.win.Canvas().Size()
@@ -392,9 +401,9 @@ func newProgramForm(s *Programs, p data.Program, edit bool, catalog []data.Indic
 		return e
 	}
 	f.Title = multi(p.Title, "", 2)
-	f.Parties = multi(p.Parties, lang.L("Who signed it, separated by ;"), 2)
-	f.Start = entry(formatDate(p.Start), "dd/mm/yyyy")
-	f.End = entry(formatDate(p.End), "dd/mm/yyyy")
+	f.Parties = multi(p.Parties, lang.L("Who signed it, separated by ;"), 3)
+	f.Start = entry(formatDate(p.Start), lang.L("dd/mm/yyyy"))
+	f.End = entry(formatDate(p.End), lang.L("dd/mm/yyyy"))
 	var typeNames []string
 	for _, t := range periodTypes {
 		typeNames = append(typeNames, periodTypeName(t))
@@ -495,7 +504,11 @@ func (f *ProgramForm) show() {
 }
 
 func (f *ProgramForm) addContent(title string) *contentRow {
-	r := &contentRow{Title: widget.NewEntry()}
+	// Titles are sentences: wrapped over two lines they show whole, where a
+	// one-line entry would scroll them out of sight.
+	r := &contentRow{Title: widget.NewMultiLineEntry()}
+	r.Title.Wrapping = fyne.TextWrapWord
+	r.Title.SetMinRowsVisible(2)
 	r.Title.SetText(title)
 	r.Title.SetPlaceHolder(lang.L("Title of the key content"))
 	r.Title.OnChanged = func(string) { f.refreshContentOptions() }
@@ -556,7 +569,7 @@ func (f *ProgramForm) addIndicator(id int64, content *contentRow) *indicatorRow 
 func (f *ProgramForm) refreshContentOptions() {
 	opts := []string{lang.L("(no key content)")}
 	for i, c := range f.Contents {
-		opts = append(opts, fmt.Sprintf("%d. %s", i+1, c.Title.Text))
+		opts = append(opts, fmt.Sprintf("%d. %s", i+1, oneLine(c.Title.Text)))
 	}
 	for _, r := range f.Indicators {
 		keep := r.content
@@ -632,7 +645,7 @@ func (f *ProgramForm) program() (data.Program, []string) {
 		bad(lang.L("Reporting"), lang.L("required"))
 	}
 	for i, c := range f.Contents {
-		t := strings.TrimSpace(c.Title.Text)
+		t := oneLine(c.Title.Text)
 		if t == "" {
 			bad(fmt.Sprintf("%s %d", lang.L("Key content"), i+1), lang.L("the title is empty"))
 		}

@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -25,7 +26,7 @@ type targetStore interface {
 	LocalitiesAt(ctx context.Context, d time.Time) ([]data.Locality, error)
 	Units(ctx context.Context) ([]data.Unit, error)
 	Targets(ctx context.Context, programID, indicatorID int64, localityIDs []int64, from, to period.Period) ([]data.Target, error)
-	SetTargets(ctx context.Context, programID int64, targets []data.Target) error
+	SaveTargets(ctx context.Context, programID int64, set, del []data.Target) (int, error)
 }
 
 // Targets is the grid of one program's targets for one indicator: a row per child
@@ -53,6 +54,7 @@ type Targets struct {
 	periods []period.Period // offered by Period
 	parents []data.Locality // offered by Parent
 	quiet   bool            // set while selections are made by code
+	picked  [3]int          // the pickers' indexes of the grid shown
 
 	// The grid on screen, for tests: Rows × Cols, Cells[row][col].
 	Rows  []data.Locality
@@ -64,6 +66,13 @@ type Targets struct {
 		period    period.Period
 	}
 	language string
+
+	// OnSaved runs after targets are saved, for the screens that show them.
+	OnSaved func()
+
+	// ConfirmButtons are the Save, Don't save and Cancel of the last question
+	// about unsaved edits, for tests.
+	ConfirmButtons [3]*widget.Button
 }
 
 type cellKey struct {
@@ -146,7 +155,7 @@ func NewTargets(store targetStore, win fyne.Window, p data.Program) *Targets {
 		container.NewGridWithColumns(2, field(lang.L("Period"), s.Period), field(lang.L("Locality"), s.Parent)),
 		field(lang.L("Indicator"), s.Indicator))
 	buttons := container.NewBorder(nil, nil, container.NewHBox(s.Copy, s.Spread), s.Save)
-	hint := lowLabel(lang.L("Empty cells have no target. Edits are kept only when you save."))
+	hint := lowLabel(lang.L("Empty cells have no target; clearing a cell deletes its target. Edits are kept only when you save."))
 	hint.Wrapping = fyne.TextWrapWord
 	s.grid = container.NewVBox()
 	top := container.NewVBox(pickers, buttons, s.Error, s.Status)
@@ -166,9 +175,39 @@ func (s *Targets) selection() (data.ProgramIndicator, period.Period, bool) {
 	return s.program.Indicators[i], s.periods[j], true
 }
 
+// changed follows a new choice of indicator, period or locality, asking first
+// when the grid holds unsaved edits.
 func (s *Targets) changed() {
-	if !s.quiet {
+	if s.quiet {
+		return
+	}
+	if !s.Dirty() {
 		s.reload()
+		return
+	}
+	now := s.pickedNow()
+	s.pick(s.picked) // back to the grid shown until the officer decides
+	s.ConfirmDiscard(func() {
+		s.pick(now)
+		s.reload()
+	})
+}
+
+// pickedNow is what the pickers say: indicator, period and locality indexes.
+func (s *Targets) pickedNow() [3]int {
+	return [3]int{s.Indicator.SelectedIndex(), s.Period.SelectedIndex(), s.Parent.SelectedIndex()}
+}
+
+// pick sets the pickers without reloading.
+func (s *Targets) pick(p [3]int) {
+	s.quiet = true
+	defer func() { s.quiet = false }()
+	for i, sel := range []*widget.Select{s.Indicator, s.Period, s.Parent} {
+		if p[i] >= 0 && p[i] < len(sel.Options) {
+			sel.SetSelectedIndex(p[i])
+		} else {
+			sel.ClearSelected()
+		}
 	}
 }
 
@@ -248,7 +287,7 @@ func (s *Targets) load(ctx context.Context, in data.ProgramIndicator, p period.P
 			return
 		}
 		s.Error.Hide()
-		s.Status.SetText("")
+		s.setStatus("", widget.LowImportance)
 		s.parents = parents
 		labels := make([]string, len(parents))
 		for i, l := range parents {
@@ -262,6 +301,7 @@ func (s *Targets) load(ctx context.Context, in data.ProgramIndicator, p period.P
 			s.Parent.ClearSelected()
 		}
 		s.quiet = false
+		s.picked = s.pickedNow()
 		s.show(in, p, rows, cols, targets)
 	})
 }
@@ -329,7 +369,8 @@ func (s *Targets) show(in data.ProgramIndicator, p period.Period, rows []data.Lo
 	}
 	head := []fyne.CanvasObject{lowLabel(lang.L("Code")), lowLabel(lang.L("Locality"))}
 	for _, c := range cols {
-		l := widget.NewLabelWithStyle(c.Label(s.language), fyne.TextAlignTrailing, fyne.TextStyle{Bold: c == p})
+		// Aligned like the numbers in the cells below, which an entry starts on the left.
+		l := widget.NewLabelWithStyle(c.Label(s.language), fyne.TextAlignLeading, fyne.TextStyle{Bold: c == p})
 		if c != p {
 			l.Importance = widget.LowImportance
 		}
@@ -359,6 +400,7 @@ func (s *Targets) show(in data.ProgramIndicator, p period.Period, rows []data.Lo
 		}
 		objs = append(objs, newColumns(widths, 1, line...))
 	}
+	s.markSaved()
 	if len(rows) == 0 {
 		objs = append(objs, lowLabel(lang.L("The chosen locality has no localities under it in this period.")))
 	}
@@ -368,7 +410,7 @@ func (s *Targets) show(in data.ProgramIndicator, p period.Period, rows []data.Lo
 	if in.Unit != "" {
 		unit = " (" + in.Unit + ")"
 	}
-	s.Status.SetText(in.Name + unit + " — " + p.Label(s.language))
+	s.setStatus(in.Name+unit+" — "+p.Label(s.language), widget.LowImportance)
 }
 
 func truncated(text string) *widget.Label {
@@ -399,6 +441,46 @@ func (s *Targets) parseCell(t string, decimals int) (float64, error) {
 		return 0, fmt.Errorf("%s", lang.X("targets.decimals", "at most {{.N}} decimals", map[string]any{"N": decimals}))
 	}
 	return v, nil
+}
+
+// setStatus shows msg above the grid, as important as imp: a saved grid in
+// green, edits still to save in amber.
+func (s *Targets) setStatus(msg string, imp widget.Importance) {
+	s.Status.Importance = imp
+	s.Status.SetText(msg)
+}
+
+// Dirty reports whether the grid holds edits not saved yet, valid or not.
+func (s *Targets) Dirty() bool {
+	set, del, problems := s.edits()
+	return len(set)+len(del)+len(problems) > 0
+}
+
+// ConfirmDiscard runs then at once when nothing is unsaved; else it asks whether
+// to save first, throw the edits away, or stay.
+func (s *Targets) ConfirmDiscard(then func()) {
+	if !s.Dirty() {
+		then()
+		return
+	}
+	var d *dialog.CustomDialog
+	save := widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		s.save(then)
+	})
+	save.Importance = widget.HighImportance
+	discard := widget.NewButton(lang.L("Don't save"), func() {
+		d.Hide()
+		then()
+	})
+	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	text := widget.NewLabel(lang.L("The targets grid has changes that are not saved. Save them?"))
+	text.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(lang.L("Unsaved changes"), text, s.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, discard, save})
+	d.Resize(fyne.NewSize(460, 180))
+	s.ConfirmButtons = [3]*widget.Button{save, discard, cancel}
+	d.Show()
 }
 
 func (s *Targets) showError(msg string) {
@@ -444,10 +526,10 @@ func (s *Targets) SpreadYear() {
 		s.Error.Hide()
 	}
 	if n == 0 && len(problems) == 0 {
-		s.Status.SetText(lang.L("No locality has a yearly target to spread."))
+		s.setStatus(lang.L("No locality has a yearly target to spread."), widget.MediumImportance)
 		return
 	}
-	s.Status.SetText(lang.X("targets.spread", "Spread the yearly target of {{.N}} localities; save to keep it.", map[string]any{"N": n}))
+	s.setStatus(lang.X("targets.spread", "Spread the yearly target of {{.N}} localities; save to keep it.", map[string]any{"N": n}), widget.WarningImportance)
 }
 
 // CopyPrevious fills the chosen period's column with the targets of the period
@@ -486,27 +568,27 @@ func (s *Targets) CopyPrevious() {
 				}
 			}
 			if len(byLoc) == 0 {
-				s.Status.SetText(lang.X("targets.copy.none", "{{.Period}} has no targets for these localities.", map[string]any{"Period": prev.Label(s.language)}))
+				s.setStatus(lang.X("targets.copy.none", "{{.Period}} has no targets for these localities.", map[string]any{"Period": prev.Label(s.language)}), widget.MediumImportance)
 				return
 			}
-			s.Status.SetText(lang.X("targets.copy", "Copied {{.N}} targets from {{.Period}}; save to keep them.", map[string]any{"N": len(byLoc), "Period": prev.Label(s.language)}))
+			s.setStatus(lang.X("targets.copy", "Copied {{.N}} targets from {{.Period}}; save to keep them.", map[string]any{"N": len(byLoc), "Period": prev.Label(s.language)}), widget.WarningImportance)
 		})
 	})
 }
 
-// edits reads the grid: the targets that changed, and what is wrong with the cells.
-func (s *Targets) edits() ([]data.Target, []string) {
+// edits reads the grid: the targets that changed, those cleared (to delete), and
+// what is wrong with the cells.
+func (s *Targets) edits() (set, del []data.Target, problems []string) {
 	in := s.shown.indicator
-	var out []data.Target
-	var problems []string
 	for r, l := range s.Rows {
 		for c, p := range s.Cols {
 			t := strings.TrimSpace(s.Cells[r][c].Text)
 			old, had := s.saved[cellKey{l.ID, p}]
 			where := l.Name + ", " + p.Label(s.language) + ": "
+			key := data.Target{IndicatorID: in.ID, LocalityID: l.ID, Period: p}
 			if t == "" {
 				if had {
-					problems = append(problems, where+lang.L("a saved target cannot be removed; write 0"))
+					del = append(del, key)
 				}
 				continue
 			}
@@ -518,28 +600,35 @@ func (s *Targets) edits() ([]data.Target, []string) {
 			if had && v == old {
 				continue
 			}
-			out = append(out, data.Target{IndicatorID: in.ID, LocalityID: l.ID, Period: p, Value: v})
+			key.Value = v
+			set = append(set, key)
 		}
 	}
-	return out, problems
+	return set, del, problems
 }
 
-// SaveTargets writes the changed cells in one transaction, or none of them when any
-// cell is wrong.
-func (s *Targets) SaveTargets() {
-	ts, problems := s.edits()
+// SaveTargets writes the changed cells and deletes the targets of the cleared ones
+// in one transaction, or does nothing when any cell is wrong.
+func (s *Targets) SaveTargets() { s.save(nil) }
+
+// save is SaveTargets; then runs once the grid holds nothing unsaved.
+func (s *Targets) save(then func()) {
+	ts, del, problems := s.edits()
 	if len(problems) > 0 {
 		s.showError(strings.Join(problems, "\n"))
 		return
 	}
 	s.Error.Hide()
-	if len(ts) == 0 {
-		s.Status.SetText(lang.L("Nothing to save."))
+	if len(ts)+len(del) == 0 {
+		s.setStatus(lang.L("Nothing to save."), widget.MediumImportance)
+		if then != nil {
+			then()
+		}
 		return
 	}
 	s.Save.Disable()
 	background(&s.work, func() {
-		err := s.store.SetTargets(s.ctx, s.program.ID, ts)
+		n, err := s.store.SaveTargets(s.ctx, s.program.ID, ts, del)
 		fyne.Do(func() {
 			s.Save.Enable()
 			if s.ctx.Err() != nil {
@@ -552,7 +641,43 @@ func (s *Targets) SaveTargets() {
 			for _, t := range ts {
 				s.saved[cellKey{t.LocalityID, t.Period}] = t.Value
 			}
-			s.Status.SetText(lang.X("targets.saved", "Saved {{.N}} targets.", map[string]any{"N": len(ts)}))
+			for _, t := range del {
+				delete(s.saved, cellKey{t.LocalityID, t.Period})
+			}
+			s.markSaved()
+			var msg string
+			switch {
+			case len(del) == 0:
+				msg = lang.X("targets.saved", "Saved {{.N}} targets.", map[string]any{"N": len(ts)})
+			case len(ts) == 0:
+				msg = lang.X("targets.deleted", "Deleted {{.N}} targets.", map[string]any{"N": n})
+			default:
+				msg = lang.X("targets.saved.deleted", "Saved {{.N}} targets and deleted {{.Deleted}}.",
+					map[string]any{"N": len(ts), "Deleted": n})
+			}
+			s.setStatus(msg, widget.SuccessImportance)
+			if s.OnSaved != nil {
+				s.OnSaved()
+			}
+			if then != nil {
+				then()
+			}
 		})
 	})
+}
+
+// markSaved gives the cells holding a saved target the placeholder that says
+// clearing them deletes it, and takes it from the others.
+func (s *Targets) markSaved() {
+	for r, l := range s.Rows {
+		for c, p := range s.Cols {
+			ph := ""
+			if _, ok := s.saved[cellKey{l.ID, p}]; ok {
+				ph = lang.L("delete on save")
+			}
+			if e := s.Cells[r][c]; e.PlaceHolder != ph {
+				e.SetPlaceHolder(ph)
+			}
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
 	"danvan/data/period"
@@ -297,5 +298,209 @@ func TestTargetsCopyFromPreviousPeriod(t *testing.T) {
 	}
 	if !slices.Equal(got, prev) {
 		t.Errorf("2026Q3 holds %+v\nwant %+v", got, prev)
+	}
+}
+
+// TestTargetsClearedCellIsDeletedOnSave types a new target, erases a saved one
+// key by key, saves, and reads both back from the database.
+func TestTargetsClearedCellIsDeletedOnSave(t *testing.T) {
+	st := writableDemo(t)
+	ctx := context.Background()
+	g, p, in := openTargets(t, st)
+	q2 := period.MustParse("2026Q2")
+	g.Period.SetSelected(q2.Label("vi"))
+	g.work.Wait()
+	col := slices.Index(g.Cols, q2)
+	year := len(g.Cols) - 1
+	ids := make([]int64, len(g.Rows))
+	for i, l := range g.Rows {
+		ids[i] = l.ID
+	}
+	before, err := st.Targets(ctx, p.ID, in.ID, ids, q2, q2)
+	if err != nil || len(before) < 2 {
+		t.Fatalf("demo targets in 2026Q2: %v %v", before, err)
+	}
+	gone := before[0]
+	cleared := slices.Index(ids, gone.LocalityID)
+	fresh := slices.IndexFunc(g.Rows, func(l data.Locality) bool {
+		_, ok := g.saved[cellKey{l.ID, g.Cols[year]}]
+		return !ok
+	})
+	if fresh < 0 || g.Cells[fresh][year].Text != "" {
+		t.Fatal("no locality without a yearly target")
+	}
+
+	// Erase the saved cell as the officer does: to the end, then Backspace.
+	e := g.Cells[cleared][col]
+	if e.Text == "" {
+		t.Fatalf("%s shows no target in 2026Q2", g.Rows[cleared].Name)
+	}
+	e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEnd})
+	for range []rune(e.Text) {
+		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyBackspace})
+	}
+	if e.Text != "" {
+		t.Fatalf("after erasing: %q", e.Text)
+	}
+	if e.PlaceHolder != "xoá khi lưu" {
+		t.Errorf("the cleared cell's placeholder is %q", e.PlaceHolder)
+	}
+	test.Type(g.Cells[fresh][year], "1.234")
+	saves := 0
+	g.OnSaved = func() { saves++ }
+	test.Tap(g.Save)
+	g.work.Wait()
+	if g.Error.Visible() {
+		t.Fatalf("error: %s", g.Error.Text)
+	}
+	if saves != 1 {
+		t.Errorf("the other screens were told of %d saves", saves)
+	}
+	if g.Status.Text != "Đã lưu 1 chỉ tiêu và xoá 1 chỉ tiêu." {
+		t.Errorf("status %q", g.Status.Text)
+	}
+
+	after, err := st.Targets(ctx, p.ID, in.ID, ids, q2, q2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := slices.DeleteFunc(slices.Clone(before), func(x data.Target) bool { return x == gone }); !slices.Equal(after, want) {
+		t.Errorf("2026Q2 holds %+v\nwant %+v", after, want)
+	}
+	y := period.MustParse("2026")
+	got, err := st.Targets(ctx, p.ID, in.ID, []int64{g.Rows[fresh].ID}, y, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = slices.DeleteFunc(got, func(x data.Target) bool { return x.Period != y }) // the quarters are the demo's
+	if want := []data.Target{{IndicatorID: in.ID, LocalityID: g.Rows[fresh].ID, Period: y, Value: 1234}}; !slices.Equal(got, want) {
+		t.Errorf("%s in 2026 holds %+v, want %+v", g.Rows[fresh].Name, got, want)
+	}
+
+	// The grid now matches the database: saving again writes nothing, and the
+	// deleted cell no longer says it will be deleted.
+	test.Tap(g.Save)
+	g.work.Wait()
+	if g.Status.Text != "Không có gì thay đổi để lưu." {
+		t.Errorf("second save: status %q", g.Status.Text)
+	}
+	if e.PlaceHolder != "" || g.Cells[fresh][year].PlaceHolder != "xoá khi lưu" {
+		t.Errorf("placeholders after the save: %q and %q", e.PlaceHolder, g.Cells[fresh][year].PlaceHolder)
+	}
+}
+
+// TestTargetsCloseAsksAboutUnsavedEdits closes the targets grid with edits typed:
+// Cancel keeps it open, Save writes them and closes, Don't save closes without
+// writing; a grid without edits closes at once.
+func TestTargetsCloseAsksAboutUnsavedEdits(t *testing.T) {
+	st := writableDemo(t)
+	ctx := context.Background()
+	s, w := newProgramsOn(t, st)
+	i := slices.IndexFunc(s.programs, func(p data.Program) bool { return p.Code == "CTPH-2026" })
+	s.List.Select(i)
+	s.work.Wait()
+	y := period.MustParse("2026")
+	open := func() (*Targets, int) {
+		t.Helper()
+		test.Tap(s.TargetsButton)
+		g := s.Targets
+		g.work.Wait()
+		g.Period.SetSelected(y.Label("vi"))
+		g.work.Wait()
+		r := slices.IndexFunc(g.Rows, func(l data.Locality) bool {
+			_, ok := g.saved[cellKey{l.ID, y}]
+			return !ok
+		})
+		if r < 0 {
+			t.Fatal("no locality without a yearly target")
+		}
+		return g, r
+	}
+	stored := func(g *Targets, r int) []data.Target {
+		t.Helper()
+		ts, err := st.Targets(ctx, s.Selected.ID, g.shown.indicator.ID, []int64{g.Rows[r].ID}, y, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.DeleteFunc(ts, func(x data.Target) bool { return x.Period != y })
+	}
+	const question = "Bảng chỉ tiêu giao có thay đổi chưa lưu. Lưu lại không?"
+	changed := 0
+	s.OnChanged = func() { changed++ } // the main window reloads the other screens
+
+	g, r := open()
+	test.Type(g.Cells[r][len(g.Cols)-1], "7")
+	test.Tap(s.TargetsClose)
+	if !containsText(renderedTexts(w), question) {
+		t.Fatalf("closing with an edit asked nothing: %q", renderedTexts(w))
+	}
+	test.Tap(g.ConfirmButtons[2]) // Cancel
+	if g.ctx.Err() != nil || g.Cells[r][len(g.Cols)-1].Text != "7" {
+		t.Fatal("Cancel closed the grid or lost the edit")
+	}
+	test.Tap(s.TargetsClose)
+	test.Tap(g.ConfirmButtons[0]) // Save
+	g.work.Wait()
+	if g.ctx.Err() == nil {
+		t.Error("Save did not close the grid")
+	}
+	if ts := stored(g, r); len(ts) != 1 || ts[0].Value != 7 {
+		t.Errorf("after Save: %+v", ts)
+	}
+	if changed != 1 {
+		t.Errorf("saving targets told the other screens %d times", changed)
+	}
+
+	g, r = open()
+	test.Type(g.Cells[r][len(g.Cols)-1], "9")
+	test.Tap(s.TargetsClose)
+	test.Tap(g.ConfirmButtons[1]) // Don't save
+	if g.ctx.Err() == nil {
+		t.Error("Don't save did not close the grid")
+	}
+	if ts := stored(g, r); len(ts) != 0 {
+		t.Errorf("Don't save wrote %+v", ts)
+	}
+
+	g, _ = open()
+	g.ConfirmButtons = [3]*widget.Button{}
+	test.Tap(s.TargetsClose)
+	if g.ctx.Err() == nil || g.ConfirmButtons[0] != nil {
+		t.Error("a grid without edits did not close at once")
+	}
+}
+
+// TestTargetsChoosingAnotherPeriodAsksAboutUnsavedEdits types a target, then picks
+// another period: Cancel puts the period back and keeps the edit; Don't save
+// shows the period chosen.
+func TestTargetsChoosingAnotherPeriodAsksAboutUnsavedEdits(t *testing.T) {
+	st := writableDemo(t)
+	g, _, _ := openTargets(t, st)
+	q2, q3 := period.MustParse("2026Q2"), period.MustParse("2026Q3")
+	g.Period.SetSelected(q2.Label("vi"))
+	g.work.Wait()
+	if g.shown.period != q2 {
+		t.Fatalf("grid for %v", g.shown.period)
+	}
+	cell := g.Cells[0][len(g.Cols)-1]
+	test.Type(cell, "5")
+	g.ConfirmButtons = [3]*widget.Button{}
+	g.Period.SetSelected(q3.Label("vi"))
+	g.work.Wait()
+	if g.ConfirmButtons[0] == nil {
+		t.Fatal("choosing another period with an edit asked nothing")
+	}
+	test.Tap(g.ConfirmButtons[2]) // Cancel
+	if g.Period.Selected != q2.Label("vi") || g.shown.period != q2 || g.Cells[0][len(g.Cols)-1] != cell || cell.Text == "" {
+		t.Fatalf("after Cancel: picker %q, grid %v, cell %q", g.Period.Selected, g.shown.period, cell.Text)
+	}
+	g.Period.SetSelected(q3.Label("vi"))
+	test.Tap(g.ConfirmButtons[1]) // Don't save
+	g.work.Wait()
+	if g.Period.Selected != q3.Label("vi") || g.shown.period != q3 {
+		t.Fatalf("after Don't save: picker %q, grid %v", g.Period.Selected, g.shown.period)
+	}
+	if g.Dirty() {
+		t.Error("the new grid holds the discarded edit")
 	}
 }

@@ -44,7 +44,8 @@ type Units struct {
 	work   sync.WaitGroup
 
 	Tree         *widget.Tree
-	Details      *widget.Form
+	Details      *fyne.Container // two forms side by side
+	detailScroll *container.Scroll
 	Programs     *widget.Label
 	AddButton    *widget.Button
 	EditButton   *widget.Button
@@ -72,7 +73,20 @@ type UnitForm struct {
 	parents    map[string]int64
 }
 
-var unitColumns = []float32{0, 130, 220, 110, 150}
+// unitColumns are the tree's: name (flexible), code, locality, until. The day a
+// unit entered service is in the details, so that long names have the room.
+var unitColumns = []float32{0, 130, 200, 150}
+
+// unitSince is the day SaveUnit stores for a unit whose first day is not known.
+var unitSince = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// unitDate writes a unit's first day, "" when it is not known.
+func unitDate(d time.Time) string {
+	if !d.After(unitSince) {
+		return ""
+	}
+	return formatDate(d)
+}
 
 // NewUnits builds the screen; call reload to fill it.
 func NewUnits(store unitStore, win fyne.Window) *Units {
@@ -96,7 +110,7 @@ func NewUnits(store unitStore, win fyne.Window) *Units {
 			name.Truncation = fyne.TextTruncateEllipsis
 			place := widget.NewLabel("")
 			place.Truncation = fyne.TextTruncateEllipsis
-			return newColumns(unitColumns, 0, name, widget.NewLabel(""), place, widget.NewLabel(""), widget.NewLabel(""))
+			return newColumns(unitColumns, 0, name, widget.NewLabel(""), place, widget.NewLabel(""))
 		},
 		func(u widget.TreeNodeID, _ bool, o fyne.CanvasObject) {
 			id, _ := strconv.ParseInt(u, 10, 64)
@@ -105,12 +119,11 @@ func NewUnits(store unitStore, win fyne.Window) *Units {
 			c[0].(*widget.Label).SetText(un.Name)
 			c[1].(*widget.Label).SetText(un.Code)
 			c[2].(*widget.Label).SetText(s.places[id])
-			c[3].(*widget.Label).SetText(formatDate(un.ValidFrom))
 			to := lang.L("in service")
 			if !un.ValidTo.IsZero() {
 				to = formatDate(un.ValidTo)
 			}
-			c[4].(*widget.Label).SetText(to)
+			c[3].(*widget.Label).SetText(to)
 		},
 	)
 	s.Tree.OnSelected = func(u widget.TreeNodeID) {
@@ -119,7 +132,7 @@ func NewUnits(store unitStore, win fyne.Window) *Units {
 		}
 	}
 	header := newColumns(unitColumns, 0, lowLabel(lang.L("Unit")), lowLabel(lang.L("Code")),
-		lowLabel(lang.L("Locality")), lowLabel(lang.L("From")), lowLabel(lang.L("Until")))
+		lowLabel(lang.L("Locality")), lowLabel(lang.L("Until")))
 	// The tree indents its rows; the header is padded to line up with the top level.
 	list := container.NewBorder(container.NewPadded(header), nil, nil, nil, s.Tree)
 	if _, ok := store.(unitEditor); !ok {
@@ -133,25 +146,31 @@ func NewUnits(store unitStore, win fyne.Window) *Units {
 	}
 	s.Programs = widget.NewLabel("")
 	s.Programs.Wrapping = fyne.TextWrapWord
-	s.Details = widget.NewForm(
-		widget.NewFormItem(lang.L("Code"), s.detail[0]),
-		widget.NewFormItem(lang.L("Name"), s.detail[1]),
-		widget.NewFormItem(lang.L("Part of"), s.detail[2]),
-		widget.NewFormItem(lang.L("Locality"), s.detail[3]),
-		widget.NewFormItem(lang.L("From"), s.detail[4]),
-		widget.NewFormItem(lang.L("Until"), s.detail[5]),
-		widget.NewFormItem(lang.L("Programs"), s.Programs),
+	// Two columns, so that a unit's whole record shows without scrolling.
+	s.Details = container.NewGridWithColumns(2,
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Code"), s.detail[0]),
+			widget.NewFormItem(lang.L("Name"), s.detail[1]),
+			widget.NewFormItem(lang.L("Part of"), s.detail[2]),
+			widget.NewFormItem(lang.L("Locality"), s.detail[3]),
+		),
+		widget.NewForm(
+			widget.NewFormItem(lang.L("From"), s.detail[4]),
+			widget.NewFormItem(lang.L("Until"), s.detail[5]),
+			widget.NewFormItem(lang.L("Programs"), s.Programs),
+		),
 	)
 	s.AddButton = widget.NewButtonWithIcon(lang.L("Add unit…"), theme.ContentAddIcon(), func() { s.ShowForm(data.Unit{}) })
 	s.EditButton = widget.NewButtonWithIcon(lang.L("Edit…"), theme.DocumentCreateIcon(), func() { s.ShowForm(s.Selected) })
 	s.DeleteButton = widget.NewButtonWithIcon(lang.L("Delete"), theme.DeleteIcon(), s.Delete)
 	s.EditButton.Disable()
 	s.DeleteButton.Disable()
+	s.detailScroll = container.NewVScroll(s.Details)
 	right := container.NewBorder(widget.NewLabelWithStyle(lang.L("Details"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		nil, nil, nil, container.NewVScroll(s.Details))
+		nil, nil, nil, s.detailScroll)
 	// Below the tree: beside it, the details would squeeze the unit names.
 	split := container.NewVSplit(list, container.NewPadded(right))
-	split.Offset = 0.6
+	split.Offset = 0.62
 	s.root = container.NewBorder(container.NewHBox(s.AddButton, s.EditButton, s.DeleteButton), nil, nil, nil, split)
 	return s
 }
@@ -273,7 +292,7 @@ func (s *Units) showDetails(programs []data.Program) {
 		s.detail[2].SetText("—")
 	}
 	s.detail[3].SetText(orDash(s.places[u.ID]))
-	s.detail[4].SetText(formatDate(u.ValidFrom))
+	s.detail[4].SetText(orDash(unitDate(u.ValidFrom)))
 	if u.ValidTo.IsZero() {
 		s.detail[5].SetText(lang.L("in service"))
 	} else {
@@ -326,7 +345,7 @@ func (s *Units) ShowForm(u data.Unit) {
 		Code:     newValidatedEntry(lang.L("for example BCHQS-LS"), requiredValidator),
 		Name:     newValidatedEntry(lang.L("for example Ban Chỉ huy Quân sự huyện Chi Lăng"), requiredValidator),
 		Locality: newLocalityPicker(false, s.findLocality),
-		From:     newValidatedEntry(lang.L("dd/mm/yyyy"), optionalDateValidator),
+		From:     newValidatedEntry(lang.L("dd/mm/yyyy; empty if not known"), optionalDateValidator),
 		To:       newValidatedEntry(lang.L("dd/mm/yyyy; empty while in service"), optionalDateValidator),
 		parents:  map[string]int64{},
 	}
@@ -355,9 +374,9 @@ func (s *Units) ShowForm(u data.Unit) {
 		}
 		if u.LocalityID != 0 {
 			f.Locality.Chosen = []data.Locality{{ID: u.LocalityID, Name: s.places[u.ID], Code: "#" + strconv.FormatInt(u.LocalityID, 10)}}
-			f.Locality.Label.SetText(orDash(s.places[u.ID]))
+			f.Locality.setLabel(s.places[u.ID])
 		}
-		f.From.SetText(formatDate(u.ValidFrom))
+		f.From.SetText(unitDate(u.ValidFrom))
 		f.To.SetText(formatDate(u.ValidTo))
 	} else if s.Selected.ID != 0 {
 		f.Parent.SetSelected(s.Selected.Name + " (" + s.Selected.Code + ")")

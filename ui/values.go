@@ -72,7 +72,10 @@ type Values struct {
 	historyDl dialog.Dialog
 }
 
-var valueColumns = []float32{115, 65, 160, 230, 250, 90, 105, 200}
+var valueColumns = []float32{115, 65, 160, 230, 250, 90, 135, 170}
+
+// valueColumn is the column of the numbers, aligned right like its title.
+const valueColumn = 5
 
 // NewValues builds the screen; call reload to fill it.
 func NewValues(store valueStore, win fyne.Window) *Values {
@@ -114,7 +117,12 @@ func NewValues(store valueStore, win fyne.Window) *Values {
 	}
 	s.Table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		if id.Col >= 0 {
-			o.(*widget.Label).SetText(s.columnTitle(id.Col))
+			l := o.(*widget.Label)
+			l.Alignment = fyne.TextAlignLeading
+			if id.Col == valueColumn {
+				l.Alignment = fyne.TextAlignTrailing
+			}
+			l.SetText(s.columnTitle(id.Col))
 		}
 	}
 	for i, w := range valueColumns {
@@ -130,13 +138,16 @@ func NewValues(store valueStore, win fyne.Window) *Values {
 	field := func(label string, w fyne.CanvasObject) fyne.CanvasObject {
 		return container.NewBorder(nil, nil, widget.NewLabel(label), nil, w)
 	}
-	filters := container.NewGridWithColumns(3,
-		field(lang.L("Program"), s.Program),
-		field(lang.L("Indicator"), s.Indicator),
-		field(lang.L("Unit"), s.Unit),
-		field(lang.L("From period"), s.From),
-		field(lang.L("To period"), s.To),
-		field(lang.L("Locality"), s.Locality),
+	// Program codes and periods are short; indicator and unit names are long and
+	// share the rest.
+	filters := newColumns([]float32{320, 0}, 1,
+		container.NewVBox(field(lang.L("Program"), s.Program), field(lang.L("From period"), s.From)),
+		container.NewGridWithColumns(2,
+			field(lang.L("Indicator"), s.Indicator),
+			field(lang.L("Unit"), s.Unit),
+			field(lang.L("To period"), s.To),
+			field(lang.L("Locality"), s.Locality),
+		),
 	)
 	hint := lowLabel(lang.L("Click a row to see the history of the value."))
 	top := container.NewVBox(filters, s.FilterError, container.NewBorder(nil, nil, s.Count, hint))
@@ -485,20 +496,18 @@ func (s *Values) historyDialog(r data.ValueRow, h []data.Change) {
 		wrapped(r.IndicatorName + " (" + in.Unit + ") — " + r.LocalityName + " (" + r.LocalityCode + ") — " +
 			r.Period.Label(s.language) + "\n" + r.UnitName),
 		newColumns(historyColumns, 5, lowLabel(lang.L("When")), lowLabel(lang.L("By")), lowLabel(lang.L("Source")),
-			lowLabel(lang.L("Before")), lowLabel(lang.L("After")), lowLabel(lang.L("Note"))),
+			trailing(lowLabel(lang.L("Before"))), trailing(lowLabel(lang.L("After"))), lowLabel(lang.L("Note"))),
 	}
 	for _, c := range h {
 		note := c.NewNote
 		if c.OldNote != c.NewNote && c.OldNote != "" {
 			note = lang.L("was: {{.Note}}", map[string]any{"Note": c.OldNote}) + "\n" + c.NewNote
 		}
-		before, after := widget.NewLabel(num(c.Old)), widget.NewLabel(num(c.New))
-		before.Alignment, after.Alignment = fyne.TextAlignTrailing, fyne.TextAlignTrailing
 		rows = append(rows, newColumns(historyColumns, 5,
 			widget.NewLabel(c.At.Local().Format("02/01/2006 15:04")),
 			widget.NewLabel(c.By),
 			widget.NewLabel(sourceName(c.Source)),
-			before, after,
+			trailing(widget.NewLabel(num(c.Old))), trailing(widget.NewLabel(num(c.New))),
 			wrapped(note)))
 	}
 	if len(h) == 0 {
@@ -511,6 +520,12 @@ func (s *Values) historyDialog(r data.ValueRow, h []data.Change) {
 	d.Resize(fyne.NewSize(760, 360))
 	s.historyDl = d
 	d.Show()
+}
+
+// trailing aligns a label's text right, as numbers and their titles are.
+func trailing(l *widget.Label) *widget.Label {
+	l.Alignment = fyne.TextAlignTrailing
+	return l
 }
 
 func sourceName(kind string) string {
