@@ -108,3 +108,45 @@ func BenchmarkAggregate(b *testing.B) {
 		return err
 	})
 }
+
+// BenchmarkEntryGridNational measures what the data entry screen loads for one
+// program, unit and period at national scale: the localities of the grid, their
+// targets and the values already reported (target: under 100 ms together).
+func BenchmarkEntryGridNational(b *testing.B) {
+	ctx := context.Background()
+	s, err := data.Open(ctx, nationalDB(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	prog, err := s.ProgramByCode(ctx, datagen.Program)
+	if err != nil {
+		b.Fatal(err)
+	}
+	unit, err := s.UnitByCode(ctx, "BQP")
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := period.MustParse("2024Q4")
+	var rows, cells int
+	for b.Loop() {
+		locs, err := s.EntryLocalities(ctx, prog.ID, unit.ID, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		targets, err := s.EntryTargets(ctx, prog.ID, q)
+		if err != nil {
+			b.Fatal(err)
+		}
+		vals, err := s.Values(ctx, data.ValueFilter{ProgramID: prog.ID, UnitID: unit.ID, Period: q})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rows, cells = len(locs), len(targets)+len(vals)
+	}
+	if rows < 10_000 || cells < 100_000 {
+		b.Fatalf("grid has %d localities, want every commune", rows)
+	}
+	b.ReportMetric(float64(rows), "localities")
+	b.ReportMetric(float64(cells), "cells")
+}

@@ -25,14 +25,14 @@ func (s *Store) EntryLocalities(ctx context.Context, programID, unitID int64, p 
 			UNION SELECT s.new_id FROM locality_successor s JOIN area ON s.old_id = area.id
 		),
 		prog_ind(id) AS (SELECT indicator_id FROM program_indicator WHERE program_id = ?1),
-		latest(start) AS (SELECT max(period_start) FROM value
+		latest(start) AS (SELECT max(period_start) FROM report_received
 			WHERE unit_id = ?2 AND period_start < ?4 AND indicator_id IN prog_ind)
 		SELECT `+localityColumns+` FROM locality WHERE id IN (
-			SELECT locality_id FROM target WHERE program_id = ?1 AND period = ?3
+			SELECT locality_id FROM target WHERE program_id = ?1 AND indicator_id IN prog_ind AND period_start = ?4 AND period_end = ?5
 				AND (locality_id IN area OR NOT EXISTS (SELECT 1 FROM area))
 			UNION SELECT locality_id FROM value WHERE indicator_id IN prog_ind AND period_start = ?4 AND period_end = ?5 AND unit_id = ?2
 			UNION SELECT l.id FROM value v JOIN locality l ON l.id = v.locality_id
-				WHERE v.unit_id = ?2 AND v.period_start = (SELECT start FROM latest) AND v.indicator_id IN prog_ind
+				WHERE v.indicator_id IN prog_ind AND v.period_start = (SELECT start FROM latest) AND v.unit_id = ?2
 				AND l.valid_from <= ?5 AND (l.valid_to IS NULL OR l.valid_to >= ?5)
 		) ORDER BY code, valid_from`,
 		programID, unitID, p.ID(), day(p.Start()), day(p.End()))
@@ -43,7 +43,9 @@ func (s *Store) EntryTargets(ctx context.Context, programID int64, p period.Peri
 	return queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (Target, error) {
 		t := Target{Period: p}
 		return t, sc.Scan(&t.IndicatorID, &t.LocalityID, &t.Value)
-	}, "SELECT indicator_id, locality_id, value FROM target WHERE program_id = ? AND period = ?", programID, p.ID())
+	}, `SELECT indicator_id, locality_id, value FROM target WHERE program_id = ?1
+		AND indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?1) AND period_start = ?2 AND period_end = ?3`,
+		programID, day(p.Start()), day(p.End()))
 }
 
 // DeleteValues deletes the values with the keys of vals (indicator, locality, unit,

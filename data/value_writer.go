@@ -397,8 +397,10 @@ func (w *valueWriter) finish() (WriteCounts, error) {
 		return WriteCounts{}, err
 	}
 	for k, at := range w.reports {
-		if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO report_received(unit_id, indicator_id, period, first_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`, k.unit, k.indicator, k.period.ID(), at); err != nil {
+		d := w.dates[k.period]
+		if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO report_received(unit_id, indicator_id, period, period_start, period_end, first_at)
+			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`,
+			k.unit, k.indicator, k.period.ID(), d[0], d[1], at); err != nil {
 			return WriteCounts{}, err
 		}
 	}

@@ -82,6 +82,7 @@ type ValueFilter struct {
 	LocalityID  int64 // the locality and everything under it
 	UnitID      int64
 	From, To    period.Period // by period start; zero Year means open
+	Period      period.Period // only this period exactly (not its months); zero Year: any
 	Limit       int
 }
 
@@ -111,6 +112,10 @@ func (s *Store) Values(ctx context.Context, f ValueFilter) ([]ValueRow, error) {
 	if f.UnitID != 0 {
 		where = append(where, "v.unit_id = ?")
 		args = append(args, f.UnitID)
+	}
+	if f.Period.Year != 0 {
+		where = append(where, "v.period_start = ? AND v.period_end = ?")
+		args = append(args, day(f.Period.Start()), day(f.Period.End()))
 	}
 	if f.From.Year != 0 {
 		where = append(where, "v.period_start >= ?")

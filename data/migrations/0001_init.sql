@@ -171,12 +171,15 @@ CREATE TABLE value (
 ) WITHOUT ROWID;
 
 -- When each unit's report for a period first arrived, per indicator: what the
--- completeness view shows. Written with every write of values; a later correction
--- does not move the date.
+-- completeness view shows, and how data entry finds a unit's latest report without
+-- reading millions of values. Written with every write of values; a later
+-- correction does not move the date.
 CREATE TABLE report_received (
     unit_id      INTEGER NOT NULL REFERENCES unit(id),
     indicator_id INTEGER NOT NULL REFERENCES indicator(id),
     period       TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    period_end   TEXT NOT NULL,
     first_at     TEXT NOT NULL,
     PRIMARY KEY (unit_id, indicator_id, period)
 ) WITHOUT ROWID;
