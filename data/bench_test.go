@@ -130,19 +130,11 @@ func BenchmarkEntryGridNational(b *testing.B) {
 	q := period.MustParse("2024Q4")
 	var rows, cells int
 	for b.Loop() {
-		locs, err := s.EntryLocalities(ctx, prog.ID, unit.ID, q)
+		g, err := s.EntryGrid(ctx, prog.ID, unit.ID, q)
 		if err != nil {
 			b.Fatal(err)
 		}
-		targets, err := s.EntryTargets(ctx, prog.ID, q)
-		if err != nil {
-			b.Fatal(err)
-		}
-		vals, err := s.Values(ctx, data.ValueFilter{ProgramID: prog.ID, UnitID: unit.ID, Period: q})
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows, cells = len(locs), len(targets)+len(vals)
+		rows, cells = len(g.Localities), len(g.Targets)+len(g.Values)
 	}
 	if rows < 10_000 || cells < 100_000 {
 		b.Fatalf("grid has %d localities, want every commune", rows)

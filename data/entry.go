@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"danvan/data/period"
@@ -38,14 +39,52 @@ func (s *Store) EntryLocalities(ctx context.Context, programID, unitID int64, p 
 		programID, unitID, p.ID(), day(p.Start()), day(p.End()))
 }
 
+// EntryGrid is what the data entry screen shows for one program, unit and period.
+type EntryGrid struct {
+	Localities []Locality
+	Targets    []Target
+	Values     []ValueRow // of exactly that period
+}
+
+// EntryGrid reads the grid's three parts at once, each on its own connection: at
+// national scale each takes tens of milliseconds.
+func (s *Store) EntryGrid(ctx context.Context, programID, unitID int64, p period.Period) (EntryGrid, error) {
+	var g EntryGrid
+	var errs [3]error
+	var wg sync.WaitGroup
+	wg.Go(func() { g.Localities, errs[0] = s.EntryLocalities(ctx, programID, unitID, p) })
+	wg.Go(func() { g.Targets, errs[1] = s.EntryTargets(ctx, programID, p) })
+	wg.Go(func() { g.Values, errs[2] = s.Values(ctx, ValueFilter{ProgramID: programID, UnitID: unitID, Period: p}) })
+	wg.Wait()
+	return g, errors.Join(errs[:]...)
+}
+
 // EntryTargets lists the program's targets for one period, for every locality.
+// At national scale that is a hundred thousand targets, so they are counted
+// first and read into a slice of the right size: growing it row by row took a
+// third of the time.
 func (s *Store) EntryTargets(ctx context.Context, programID int64, p period.Period) ([]Target, error) {
-	return queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (Target, error) {
+	const where = `FROM target WHERE program_id = ?1
+		AND indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?1) AND period_start = ?2 AND period_end = ?3`
+	args := []any{programID, day(p.Start()), day(p.End())}
+	var n int
+	if err := s.ro.QueryRowContext(ctx, "SELECT count(*) "+where, args...).Scan(&n); err != nil {
+		return nil, err
+	}
+	rows, err := s.ro.QueryContext(ctx, "SELECT indicator_id, locality_id, value "+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]Target, 0, n)
+	for rows.Next() {
 		t := Target{Period: p}
-		return t, sc.Scan(&t.IndicatorID, &t.LocalityID, &t.Value)
-	}, `SELECT indicator_id, locality_id, value FROM target WHERE program_id = ?1
-		AND indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?1) AND period_start = ?2 AND period_end = ?3`,
-		programID, day(p.Start()), day(p.End()))
+		if err := rows.Scan(&t.IndicatorID, &t.LocalityID, &t.Value); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 // DeleteValues deletes the values with the keys of vals (indicator, locality, unit,

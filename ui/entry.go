@@ -25,9 +25,7 @@ type entryStore interface {
 	Programs(ctx context.Context) ([]data.Program, error)
 	ProgramByCode(ctx context.Context, code string) (data.Program, error)
 	Units(ctx context.Context) ([]data.Unit, error)
-	EntryLocalities(ctx context.Context, programID, unitID int64, p period.Period) ([]data.Locality, error)
-	EntryTargets(ctx context.Context, programID int64, p period.Period) ([]data.Target, error)
-	Values(ctx context.Context, f data.ValueFilter) ([]data.ValueRow, error)
+	EntryGrid(ctx context.Context, programID, unitID int64, p period.Period) (data.EntryGrid, error)
 	SaveEntry(ctx context.Context, set, del []data.Value, src data.Source) (data.WriteCounts, int, error)
 	History(ctx context.Context, indicatorID, localityID, unitID int64, p period.Period) ([]data.Change, error)
 }
@@ -383,15 +381,8 @@ func (e *Entry) load() {
 }
 
 func (e *Entry) loadGrid(ctx context.Context, prog data.Program, p period.Period, unit int64) {
-	locs, err := e.store.EntryLocalities(ctx, prog.ID, unit, p)
-	var targets []data.Target
-	var vals []data.ValueRow
-	if err == nil {
-		targets, err = e.store.EntryTargets(ctx, prog.ID, p)
-	}
-	if err == nil {
-		vals, err = e.store.Values(ctx, data.ValueFilter{ProgramID: prog.ID, UnitID: unit, From: p, To: p})
-	}
+	grid, err := e.store.EntryGrid(ctx, prog.ID, unit, p)
+	locs, targets, vals := grid.Localities, grid.Targets, grid.Values
 	inds := prog.Indicators
 	cells := make([][]entryCell, len(locs))
 	row := map[int64]int{}
