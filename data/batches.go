@@ -77,8 +77,14 @@ func (s *Store) BeginBatch(ctx context.Context, b Batch) (*BatchWriter, error) {
 	// batch checks its references itself instead: the importer takes its ids from
 	// the catalog it reads after this transaction has begun, and nobody else can
 	// write until it ends (see checkReferences).
-	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+	// Statement journals in memory: on disk they cost five times the writes of
+	// the values themselves. Nothing large lives in temp (see Hold).
+	if _, err := conn.ExecContext(ctx, "PRAGMA temp_store = MEMORY"); err != nil {
 		conn.Close()
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		closeConn(conn)
 		return nil, err
 	}
 	tx, err := conn.BeginTx(ctx, nil)
@@ -100,9 +106,13 @@ func (s *Store) BeginBatch(ctx context.Context, b Batch) (*BatchWriter, error) {
 	return bw, nil
 }
 
-// closeConn turns foreign keys back on before the connection returns to the pool.
+// closeConn turns foreign keys back on and temporary storage back to the default
+// before the connection returns to the pool.
 func closeConn(conn *sql.Conn) error {
 	_, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	if err == nil {
+		_, err = conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
+	}
 	if err != nil {
 		// A connection that cannot be reset must not serve another write.
 		conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // the point is the error
@@ -127,8 +137,9 @@ func (bw *BatchWriter) Duplicates() []Duplicate { return bw.w.takeDuplicates() }
 func (bw *BatchWriter) Flush() error { return bw.w.flush() }
 
 // Hold keeps an item the caller cannot decide on yet (the importer's numbers whose
-// reading depends on the file's number style, known only at its end) in a
-// temporary table rather than in memory; Held gives them back in order.
+// reading depends on the file's number style, known only at its end) in the
+// import_held table rather than in memory; Held gives them back in order. The
+// table is in the main file, not temp: temp lives in memory during a batch.
 func (bw *BatchWriter) Hold(item []byte) error {
 	bw.hold = append(bw.hold, item)
 	if len(bw.hold) < writeChunk {
@@ -142,14 +153,8 @@ func (bw *BatchWriter) flushHeld() error {
 		return nil
 	}
 	if bw.held == nil {
-		if _, err := bw.tx.ExecContext(bw.ctx, `CREATE TEMP TABLE IF NOT EXISTS batch_held (n INTEGER PRIMARY KEY, item BLOB)`); err != nil {
-			return err
-		}
-		if _, err := bw.tx.ExecContext(bw.ctx, `DELETE FROM temp.batch_held`); err != nil {
-			return err
-		}
 		var err error
-		if bw.held, err = bw.tx.PrepareContext(bw.ctx, `INSERT INTO temp.batch_held(item) SELECT unhex(value) FROM json_each(?)`); err != nil {
+		if bw.held, err = bw.tx.PrepareContext(bw.ctx, `INSERT INTO import_held(batch_id, item) SELECT ?, unhex(value) FROM json_each(?)`); err != nil {
 			return err
 		}
 	}
@@ -164,16 +169,16 @@ func (bw *BatchWriter) flushHeld() error {
 	}
 	buf = append(buf, ']')
 	bw.hold = bw.hold[:0]
-	_, err := bw.held.ExecContext(bw.ctx, string(buf))
+	_, err := bw.held.ExecContext(bw.ctx, bw.batch.ID, string(buf))
 	return err
 }
 
-// Held calls fn with each item given to Hold, in order.
+// Held calls fn with each item given to Hold, in order, and forgets them.
 func (bw *BatchWriter) Held(fn func(item []byte) error) error {
 	if err := bw.flushHeld(); err != nil || bw.held == nil {
 		return err
 	}
-	rows, err := bw.tx.QueryContext(bw.ctx, "SELECT item FROM temp.batch_held ORDER BY n")
+	rows, err := bw.tx.QueryContext(bw.ctx, "SELECT item FROM import_held WHERE batch_id = ? ORDER BY n", bw.batch.ID)
 	if err != nil {
 		return err
 	}
@@ -187,7 +192,11 @@ func (bw *BatchWriter) Held(fn func(item []byte) error) error {
 			return err
 		}
 	}
-	return rows.Err()
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	_, err = bw.tx.ExecContext(bw.ctx, "DELETE FROM import_held WHERE batch_id = ?", bw.batch.ID)
+	return err
 }
 
 // Counts tells what the batch has done so far: values new, changed and unchanged.

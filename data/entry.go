@@ -54,7 +54,9 @@ func (s *Store) EntryGrid(ctx context.Context, programID, unitID int64, p period
 	var wg sync.WaitGroup
 	wg.Go(func() { g.Localities, errs[0] = s.EntryLocalities(ctx, programID, unitID, p) })
 	wg.Go(func() { g.Targets, errs[1] = s.EntryTargets(ctx, programID, p) })
-	wg.Go(func() { g.Values, errs[2] = s.Values(ctx, ValueFilter{ProgramID: programID, UnitID: unitID, Period: p}) })
+	wg.Go(func() {
+		g.Values, errs[2] = s.Values(ctx, ValueFilter{ProgramID: programID, UnitID: unitID, Period: p})
+	})
 	wg.Wait()
 	return g, errors.Join(errs[:]...)
 }

@@ -30,6 +30,7 @@ type valueWriter struct {
 	at    string // src.At, formatted once
 	batch any    // batch id or NULL
 	full  *sql.Stmt
+	lean  *sql.Stmt
 
 	rows      []pendingRow
 	spare     []pendingRow // the buffer in flight, reused once written
@@ -72,7 +73,20 @@ type reportKey struct {
 // limit of 32,766, and larger chunks gained nothing measurable.
 const writeChunk = 400
 
-const writerColumns = 7
+const (
+	writerColumns = 7
+	leanColumns   = 3
+)
+
+// packKey packs what a lean row needs of its key into one integer, or reports
+// that the ids are too large for it (2^23 indicators, 2^20 periods and units).
+func packKey(indicator int64, periodNumber int, unit int64) (int64, bool) {
+	const max20 = 1<<20 - 1
+	if indicator < 0 || indicator >= 1<<23 || periodNumber > max20 || unit < 0 || unit > max20 {
+		return 0, false
+	}
+	return indicator<<40 | int64(periodNumber)<<20 | unit, true
+}
 
 func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, error) {
 	if src.User == "" {
@@ -131,7 +145,10 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 		return nil, err
 	}
 	var err error
-	if w.full, err = tx.PrepareContext(ctx, upsertSQL(writeChunk)); err != nil {
+	if w.full, err = tx.PrepareContext(ctx, upsertSQL(writeChunk, false)); err != nil {
+		return nil, err
+	}
+	if w.lean, err = tx.PrepareContext(ctx, upsertSQL(writeChunk, true)); err != nil {
 		return nil, err
 	}
 	return w, nil
@@ -139,20 +156,31 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 
 // upsertSQL writes n rows; ?1 is the batch, ?2 the default time. A row names its
 // period by its number in temp.write_period, and its note and time are NULL when
-// empty and the default: fewer and smaller parameters bind faster.
-func upsertSQL(n int) string {
+// empty and the default: fewer and smaller parameters bind faster. A lean row,
+// what an import writes, has only three: indicator, period number and unit packed
+// into one integer (see packKey), the locality and the number.
+func upsertSQL(n int, lean bool) string {
 	var b strings.Builder
-	b.WriteString(`INSERT INTO value(indicator_id, period_start, period_end, locality_id, unit_id, period, value, note, changed_at, batch_id)
+	b.WriteString(`INSERT INTO value(indicator_id, period_start, period_end, locality_id, unit_id, period, value, note, changed_at, batch_id)`)
+	columns := writerColumns
+	if lean {
+		columns = leanColumns
+		b.WriteString(`
+		SELECT r.column1 >> 40, p.period_start, p.period_end, r.column2, r.column1 & 1048575, p.period, r.column3, '', ?2, ?1
+		FROM (VALUES `)
+	} else {
+		b.WriteString(`
 		SELECT r.column1, p.period_start, p.period_end, r.column3, r.column4, p.period, r.column5, COALESCE(r.column6, ''),
 			COALESCE(r.column7, ?2), ?1
 		FROM (VALUES `)
+	}
 	p := 3
 	for i := range n {
 		if i > 0 {
 			b.WriteByte(',')
 		}
 		b.WriteByte('(')
-		for c := range writerColumns {
+		for c := range columns {
 			if c > 0 {
 				b.WriteByte(',')
 			}
@@ -162,8 +190,13 @@ func upsertSQL(n int) string {
 		}
 		b.WriteByte(')')
 	}
+	if lean {
+		b.WriteString(`) r JOIN temp.write_period p ON p.n = (r.column1 >> 20) & 1048575`)
+	} else {
+		b.WriteString(`) r JOIN temp.write_period p ON p.n = r.column2`)
+	}
 	// "WHERE true" tells the parser that ON CONFLICT belongs to the INSERT.
-	b.WriteString(`) r JOIN temp.write_period p ON p.n = r.column2 WHERE true ON CONFLICT DO UPDATE SET value = excluded.value, note = excluded.note,
+	b.WriteString(` WHERE true ON CONFLICT DO UPDATE SET value = excluded.value, note = excluded.note,
 		batch_id = excluded.batch_id, changed_at = excluded.changed_at
 		WHERE value <> excluded.value OR note <> excluded.note OR batch_id = excluded.batch_id`)
 	return b.String()
@@ -215,10 +248,10 @@ func (w *valueWriter) send() error {
 	}
 	rows := w.rows
 	w.rows, w.spare = w.spare[:0], rows
-	args := w.encode(rows)
+	args, lean := w.encode(rows)
 	done := make(chan error, 1)
 	w.inflight = done
-	go func() { done <- w.exec(rows, args) }()
+	go func() { done <- w.exec(rows, args, lean) }()
 	return nil
 }
 
@@ -237,7 +270,8 @@ func (w *valueWriter) flush() error {
 	if err := w.wait(); err != nil {
 		return err
 	}
-	err := w.exec(w.rows, w.encode(w.rows))
+	args, lean := w.encode(w.rows)
+	err := w.exec(w.rows, args, lean)
 	w.rows = w.rows[:0]
 	return err
 }
@@ -245,8 +279,20 @@ func (w *valueWriter) flush() error {
 // encode turns rows into the statement's parameters, and notes what the end of
 // the write needs: the ids for the reference check, when each report arrived, and
 // the range of dates.
-func (w *valueWriter) encode(rows []pendingRow) []any {
-	args := make([]any, 0, 2+len(rows)*writerColumns)
+func (w *valueWriter) encode(rows []pendingRow) (args []any, lean bool) {
+	lean = true
+	for _, r := range rows {
+		_, fits := packKey(r.v.IndicatorID, w.periods[r.v.Period], r.v.UnitID)
+		if r.v.Note != "" || !r.v.ChangedAt.IsZero() || !fits {
+			lean = false
+			break
+		}
+	}
+	columns := writerColumns
+	if lean {
+		columns = leanColumns
+	}
+	args = make([]any, 0, 2+len(rows)*columns)
 	args = append(args, w.batch, w.at)
 	for _, r := range rows {
 		v := r.v
@@ -260,7 +306,12 @@ func (w *valueWriter) encode(rows []pendingRow) []any {
 			at = v.ChangedAt.UTC().Format(time.RFC3339)
 			changed = at
 		}
-		args = append(args, v.IndicatorID, w.periods[v.Period], v.LocalityID, v.UnitID, v.Value, note, changed)
+		if lean {
+			key, _ := packKey(v.IndicatorID, w.periods[v.Period], v.UnitID)
+			args = append(args, key, v.LocalityID, v.Value)
+		} else {
+			args = append(args, v.IndicatorID, w.periods[v.Period], v.LocalityID, v.UnitID, v.Value, note, changed)
+		}
 		w.indicators[v.IndicatorID] = true
 		w.localities[v.LocalityID] = true
 		w.units[v.UnitID] = true
@@ -275,19 +326,22 @@ func (w *valueWriter) encode(rows []pendingRow) []any {
 			w.to = d[1]
 		}
 	}
-	return args
+	return args, lean
 }
 
 // exec writes rows, encoded as args, in one statement. It runs in the background
 // (see send) and touches only the counts and the duplicates.
-func (w *valueWriter) exec(rows []pendingRow, args []any) error {
+func (w *valueWriter) exec(rows []pendingRow, args []any, lean bool) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	stmt := w.full
+	if lean {
+		stmt = w.lean
+	}
 	if len(rows) < writeChunk {
 		var err error
-		if stmt, err = w.tx.PrepareContext(w.ctx, upsertSQL(len(rows))); err != nil {
+		if stmt, err = w.tx.PrepareContext(w.ctx, upsertSQL(len(rows), lean)); err != nil {
 			return err
 		}
 		defer stmt.Close()
@@ -312,6 +366,13 @@ func (w *valueWriter) collectDuplicates(chunk []pendingRow) error {
 	type key struct {
 		ind, loc, unit int64
 		start, end     string
+	}
+	var last int64
+	if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(max(n), 0) FROM temp.write_duplicate").Scan(&last); err != nil {
+		return err
+	}
+	if last == w.dupSeen { // the common case, answered from the rowid alone
+		return nil
 	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT n, indicator_id, period_start, period_end, locality_id, unit_id
 		FROM temp.write_duplicate WHERE n > ? ORDER BY n`, w.dupSeen)
@@ -409,6 +470,7 @@ func (w *valueWriter) finish() (WriteCounts, error) {
 		return wc, err
 	}
 	w.full.Close()
+	w.lean.Close()
 	for _, q := range []string{"DROP TRIGGER temp.write_keep_first", "DROP TRIGGER temp.write_audit_update",
 		"DROP TRIGGER IF EXISTS temp.write_audit_insert"} {
 		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {

@@ -148,6 +148,15 @@ CREATE TABLE import_batch (
 );
 CREATE INDEX import_batch_by_sha ON import_batch(sha256);
 
+-- Cells of a file being imported that wait for the file's number style, known only
+-- at its end. Written and emptied inside the import's transaction: always empty
+-- outside it. On disk rather than in temp, so a file of any size fits.
+CREATE TABLE import_held (
+    n        INTEGER PRIMARY KEY,
+    batch_id INTEGER NOT NULL,
+    item     BLOB NOT NULL
+);
+
 -- One row per key. unit_id is part of the key: two units may report for the same
 -- commune, and both reports count. The key starts with the indicator and the dates
 -- because that is how every chart reads (one indicator over a date range), so the
