@@ -18,6 +18,10 @@ echo "== queries and opening at national scale"
 go test -run '^$' -bench 'Open|Aggregate' -benchtime "${BENCHTIME:-10x}" ./data/ | grep -E '^Benchmark' |
   awk '{ printf "%-56s %9.2f ms\n", $1, $3 / 1e6 }'
 
+echo "== workspace at national scale: locality tree and search, data entry grid (target: each < 100 ms)"
+go test -run '^$' -bench 'LocalitiesNational|EntryGridNational' -benchtime "${BENCHTIME:-10x}" ./data/ | grep -E '^Benchmark' |
+  awk '{ ms = $3 / 1e6; printf "%-56s %9.1f ms   %5.2f of target\n", $1, ms, ms / 100 }'
+
 echo "== chart drawing alone"
 go test -run '^$' -bench . -benchtime "${BENCHTIME:-10x}" ./charts/ | grep -E '^Benchmark' |
   awk '{ printf "%-44s %9.1f ms\n", $1, $3 / 1e6 }'
