@@ -121,13 +121,14 @@ func (s *Store) WriteTemplate(ctx context.Context, w io.Writer, programCode stri
 		}
 	}
 	under := `SELECT id FROM locality`
-	args := []any{prog.ID, p.ID()}
+	args := []any{prog.ID, day(p.Start()), day(p.End())}
 	if unit.LocalityID != 0 {
 		under = `WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT l.id FROM locality l JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub`
 		args = append(args, unit.LocalityID)
 	}
 	locs, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality WHERE id IN
-		(SELECT locality_id FROM target WHERE program_id = ? AND period = ?) AND id IN (`+under+`) ORDER BY code`, args...)
+		(SELECT locality_id FROM target WHERE program_id = ?1 AND indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?1)
+			AND period_start = ?2 AND period_end = ?3) AND id IN (`+under+`) ORDER BY code`, args...)
 	if err != nil {
 		return err
 	}
@@ -135,8 +136,8 @@ func (s *Store) WriteTemplate(ctx context.Context, w io.Writer, programCode stri
 		// Localities change in reforms while units keep their old locality, so
 		// where the unit last reported is the best guide to where it works now.
 		locs, err = queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality
-			WHERE id IN (SELECT locality_id FROM value WHERE unit_id = ?1 AND period_start =
-				(SELECT max(period_start) FROM value WHERE unit_id = ?1 AND period_start <= ?2))
+			WHERE id IN (SELECT locality_id FROM value WHERE indicator_id IN (SELECT id FROM indicator) AND unit_id = ?1 AND period_start =
+				(SELECT max(period_start) FROM report_received WHERE unit_id = ?1 AND period_start <= ?2))
 			AND valid_from <= ?3 AND (valid_to IS NULL OR valid_to >= ?3) ORDER BY code`, unit.ID, day(p.Start()), day(p.End()))
 		if err != nil {
 			return err
