@@ -81,6 +81,13 @@ func National(ctx context.Context, path string, values int, targets bool) error 
 	if err != nil {
 		return fmt.Errorf("generate values: %w", err)
 	}
+	// What the store's writers record with every value: when each report arrived.
+	_, err = db.ExecContext(ctx, `INSERT INTO report_received(unit_id, indicator_id, period, period_start, period_end, first_at)
+		SELECT unit_id, indicator_id, period, period_start, period_end, min(changed_at) FROM value
+		GROUP BY unit_id, indicator_id, period_start, period_end`)
+	if err != nil {
+		return fmt.Errorf("generate report dates: %w", err)
+	}
 	if !targets {
 		_, err = db.ExecContext(ctx, "ANALYZE")
 		return err
