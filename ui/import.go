@@ -62,6 +62,29 @@ type ImportFile struct {
 	Err    error
 	Note   string           // what happened last, when it is not in Result
 	opt    importer.Options // the options Result was made with (DryRun set)
+
+	shown   []importer.Problem // Result.Problems with their messages in the UI's language
+	shownOf *importer.Problem  // &Result.Problems[0] when shown was made; it keeps that array alive, so a new result differs
+}
+
+// problems are f's problems as the screen shows them: each message translated from
+// its template, once per result, as a file can have thousands.
+func (f *ImportFile) problems() []importer.Problem {
+	ps := f.Result.Problems
+	if len(ps) == 0 {
+		return nil
+	}
+	if f.shownOf != &ps[0] || len(f.shown) != len(ps) {
+		f.shown = make([]importer.Problem, len(ps))
+		for i, p := range ps {
+			if p.Template != "" {
+				p.Message = lang.L(p.Template, p.Args)
+			}
+			f.shown[i] = p
+		}
+		f.shownOf = &ps[0]
+	}
+	return f.shown
 }
 
 // importJob is the one check or import in flight.
@@ -106,7 +129,7 @@ type Import struct {
 	Problems               *widget.Table
 	Detail                 *widget.Label
 	ImportButton           *widget.Button
-	Rows                   []importer.Problem // the selected file's problems, in table order
+	Rows                   []importer.Problem // the selected file's problems as shown: translated, in table order
 	sortCol                int
 	sortDesc               bool
 	preview                *fyne.Container
@@ -676,7 +699,7 @@ func (s *Import) showSelected() {
 	s.Rows = nil
 	if f.State == FileChecked || f.State == FileImported {
 		s.Info.SetText(s.detected(r) + "\n" + s.counts(f))
-		s.Rows = slices.Clone(r.Problems)
+		s.Rows = slices.Clone(f.problems())
 	}
 	if len(s.Rows) == 0 {
 		s.problemBox.Hide()

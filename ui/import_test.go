@@ -292,3 +292,58 @@ func TestImportShowsProblemsAndWritesNothing(t *testing.T) {
 		t.Errorf("%d batches, %d before", len(s.Batches), batchesBefore)
 	}
 }
+
+// The problems of a file are shown in the officer's language (the tests run in
+// Vietnamese), from the templates the importer gives; the result keeps its English
+// messages for the command line.
+func TestImportProblemsAreShownInVietnamese(t *testing.T) {
+	s, _, w := newImportScreen(t)
+	path := writeFile(t, "loi.csv", "Mã địa bàn,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị\n"+
+		"06484,TT_DOT,Q5/2024,17,BCHQS-CL\n"+
+		"99999,TT_DOT,Quý 3/2024,19,BCHQS-CL\n"+
+		"06496,TT_DOT,Quý 3/2024,abc,BCHQS-CL\n"+
+		"06496,DUONG_KM,Quý 3/2024,1,NOPE\n")
+	s.AddFiles([]string{path})
+	s.work.Wait()
+	f := s.Files[0]
+	if f.State != FileChecked || !f.Result.Refused {
+		t.Fatalf("state %v, result %+v, err %v", f.State, f.Result, f.Err)
+	}
+	want := map[int]string{
+		2: `"Q5/2024" không phải là kỳ báo cáo: không có quý 5; hãy ghi theo dạng 2024Q3 hoặc Quý 3/2024`,
+		3: "mã 99999 không phải là mã địa bàn vào ngày 30/09/2024; hãy đối chiếu với Danh mục đơn vị hành chính có hiệu lực trong kỳ 2024Q3",
+		4: "không phải là số; chỉ ghi chữ số, tối đa một dấu thập phân, không kèm đơn vị tính, dấu % hay ký hiệu tiền tệ",
+		5: "không phải mã đơn vị báo cáo; hãy ghi một mã có trong danh sách Đơn vị báo cáo (ví dụ BCHQS-CL)",
+	}
+	if len(s.Rows) != len(want) {
+		t.Fatalf("problems shown: %+v", s.Rows)
+	}
+	for _, p := range s.Rows {
+		if p.Message != want[p.Line] {
+			t.Errorf("line %d shows %q, want %q", p.Line, p.Message, want[p.Line])
+		}
+	}
+	texts := renderedTexts(w)
+	for _, m := range want {
+		if !containsText(texts, m) {
+			t.Errorf("%q is not in the table; shown: %q", m, texts)
+		}
+	}
+	for _, p := range f.Result.Problems {
+		if p.Message == want[p.Line] || !strings.Contains(p.Message, "; ") {
+			t.Errorf("line %d: the result's message %q is not the English one", p.Line, p.Message)
+		}
+	}
+
+	// Sorting by the message sorts what is shown, and the detail reads it whole.
+	s.sortBy(3)
+	for i := 1; i < len(s.Rows); i++ {
+		if s.Rows[i-1].Message > s.Rows[i].Message {
+			t.Fatalf("not sorted by the Vietnamese message: %+v", s.Rows)
+		}
+	}
+	s.Problems.Select(widget.TableCellID{Row: 0, Col: 3})
+	if !strings.HasSuffix(s.Detail.Text, ": "+s.Rows[0].Message) || !strings.HasPrefix(s.Detail.Text, "Dòng ") {
+		t.Errorf("detail %q", s.Detail.Text)
+	}
+}

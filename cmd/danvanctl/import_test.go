@@ -41,7 +41,7 @@ func TestImportExitStatuses(t *testing.T) {
 		{[]string{"import"}, exitUsage, ""},
 		{[]string{"import", "--period", "Q9/2024", good}, exitUsage, ""},
 		{[]string{"import", filepath.Join(t.TempDir(), "missing.csv")}, exitIO, ""},
-		{[]string{"import", good}, exitRejected, `no "unit" or "Đơn vị" column`},
+		{[]string{"import", good}, exitRejected, `no "unit" or "Đơn vị" column in the header; add it, or set the reporting unit for the whole file`},
 		{[]string{"import", "--unit", "NOPE", good}, exitRejected, ""},
 		{[]string{"import", bad}, exitRejected, "rejected, nothing imported"},
 		{[]string{"import", "--dry-run", good, "--unit", "E123"}, exitOK, "would import"},
@@ -95,6 +95,9 @@ func TestImportJSON(t *testing.T) {
 		t.Fatalf("bad: %v", objs[1])
 	}
 	e := errs[0].(map[string]any)
+	if len(e) != 4 {
+		t.Errorf("error keys %v, want exactly line, column, value and message", e)
+	}
 	if e["line"] != 2.0 || e["column"] != "locality" || e["value"] != "00004" || !strings.Contains(e["message"].(string), "not a locality on 30/09/2024") {
 		t.Errorf("error: %v", e)
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"danvan/data"
+	"danvan/data/message"
 	"danvan/data/period"
 	"danvan/data/tabular"
 	"danvan/data/vntext"
@@ -38,12 +39,45 @@ type Options struct {
 }
 
 // Problem is one thing wrong in a file, located for the clerk who has to fix it.
+// Message is in English; the GUI shows Template, with Args, in the officer's
+// language.
 type Problem struct {
-	Line    int    `json:"line"`
-	Column  string `json:"column"`
-	Value   string `json:"value"`
-	Message string `json:"message"`
+	Line     int               `json:"line"`
+	Column   string            `json:"column"`
+	Value    string            `json:"value"`
+	Message  string            `json:"message"`
+	Template string            `json:"-"` // Message as a message.Text: its template
+	Args     map[string]string `json:"-"` // and the template's arguments
 }
+
+func newProblem(line int, column, value string, msg message.Text) Problem {
+	return Problem{Line: line, Column: column, Value: value, Message: msg.String(), Template: msg.Template, Args: msg.Args}
+}
+
+// The messages of Problems. None names a command-line flag or command: the same
+// words are read at the command line and, translated, in the GUI.
+var (
+	msgSameField      = message.New(`the same field as column "{{.Column}}"; keep one of the two columns`)
+	msgNoColumn       = message.New(`no "{{.Name}}" or "{{.ViName}}" column in the header; add it`)
+	msgNoPeriodColumn = message.New(`no "period" or "Kỳ" column in the header; add it, or set the report period for the whole file`)
+	msgNoUnitColumn   = message.New(`no "unit" or "Đơn vị" column in the header; add it, or set the reporting unit for the whole file`)
+	msgNoWideColumn   = message.New(`no column is headed by an indicator code or name; head each value column with one (e.g. "TT_DOT"), or use the long layout with "indicator" and "value" columns`)
+	msgNoPeriod       = message.New("no period; write one such as 2024Q3 or Quý III/2024, or set the report period for the whole file")
+	msgNotPeriod      = message.New("not a period ({{.Error}}); write e.g. 2024Q3 or Quý 3/2024")
+	msgFuturePeriod   = message.New("period {{.Period}} starts on {{.Start}}, after today; results can be reported once it has begun")
+	msgNotUnit        = message.New("not a reporting unit code; write a unit code from the Units list (e.g. BCHQS-CL)")
+	msgNoUnit         = message.New("no reporting unit; write its code (e.g. BCHQS-CL), or set the reporting unit for the whole file")
+	msgNoLocality     = message.New("no locality code; write the official code of the commune (e.g. 06484)")
+	msgNotIndicator   = message.New("not an indicator code; write the code of one of the programs' indicators (e.g. TT_DOT)")
+	msgNoIndicator    = message.New("no indicator; write its code (e.g. TT_DOT)")
+	msgNotLocality    = message.New("code {{.Code}} is not a locality on {{.Date}}; check the code against the official list in force for period {{.Period}}")
+	msgNotNumber      = message.New("not a number ({{.Error}}); write digits only, with one decimal mark")
+	msgNegative       = message.New("negative; results are counts or amounts of zero or more")
+	msgWhole          = message.New("{{.Indicator}} is counted in whole {{.Unit}}; write a whole number")
+	msgDecimals       = message.New("{{.Indicator}} takes at most {{.N}} decimals; round the value")
+	msgDuplicateAt    = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}}, {{.Period}} was already given on line {{.First}}; keep one of the two rows")
+	msgDuplicate      = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}}, {{.Period}} was already given earlier in the file; keep one of the two rows")
+)
 
 // Result tells what an import found and did. Rows counts the values read (a wide
 // row holds several); empty value cells are not reports and are not counted.
@@ -68,18 +102,18 @@ type Result struct {
 // Summary groups identical problems so a file with the same mistake on 300 lines
 // gives one line to read: `report.csv: lines 4, 9, 12: column "Kỳ": "Q5/2024": ...`.
 func (r Result) Summary() []string {
+	type key struct{ column, value, message string }
 	type group struct {
 		p     Problem
 		lines []int
 	}
 	var groups []*group
-	at := map[Problem]*group{}
+	at := map[key]*group{}
 	for _, p := range r.Problems {
-		k := p
-		k.Line = 0
+		k := key{p.Column, p.Value, p.Message}
 		g := at[k]
 		if g == nil {
-			g = &group{p: k}
+			g = &group{p: p}
 			at[k] = g
 			groups = append(groups, g)
 		}
@@ -148,9 +182,10 @@ var headers = map[string]field{
 	"note": fNote, "ghichu": fNote,
 }
 
-var fieldNames = map[field]string{
-	fLocality: `"locality" or "Mã địa bàn"`, fIndicator: `"indicator" or "Mã chỉ tiêu"`, fPeriod: `"period" or "Kỳ"`,
-	fValue: `"value" or "Giá trị"`, fUnit: `"unit" or "Đơn vị"`,
+// fieldNames are the English and Vietnamese headers a missing field is asked for by.
+var fieldNames = map[field][2]string{
+	fLocality: {"locality", "Mã địa bàn"}, fIndicator: {"indicator", "Mã chỉ tiêu"}, fPeriod: {"period", "Kỳ"},
+	fValue: {"value", "Giá trị"}, fUnit: {"unit", "Đơn vị"},
 }
 
 type importer struct {
@@ -192,7 +227,7 @@ type importer struct {
 
 type periodResult struct {
 	p   period.Period
-	msg string
+	msg message.Text // zero when p is good
 }
 
 type valueKey struct {
@@ -244,7 +279,7 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	if err != nil {
 		var te *tabular.Error
 		if errors.As(err, &te) {
-			res.Problems = append(res.Problems, Problem{Line: te.Line, Value: te.Value, Message: te.Msg})
+			res.Problems = append(res.Problems, newProblem(te.Line, "", te.Value, te.Msg))
 			res.Refused = true
 			return res, nil
 		}
@@ -351,25 +386,25 @@ func (im *importer) loadCatalog() error {
 	if im.opt.Period != "" {
 		p, err := period.Parse(im.opt.Period)
 		if err != nil {
-			return fmt.Errorf("--period: %w", err)
+			return fmt.Errorf("the report period set for the whole file: %w", err)
 		}
 		im.defPeriod = p
 	}
 	if im.opt.UnitCode != "" {
 		u, ok := im.units[strings.ToUpper(im.opt.UnitCode)]
 		if !ok {
-			return fmt.Errorf("--unit %q is not a reporting unit: %w; danvanctl list units shows them", im.opt.UnitCode, data.ErrNotFound)
+			return fmt.Errorf("reporting unit %q set for the whole file: %w; give a unit code from the Units list (e.g. BCHQS-CL)", im.opt.UnitCode, data.ErrNotFound)
 		}
 		im.defUnit = u
 	}
 	return nil
 }
 
-func (im *importer) problem(line, col int, value, msg string) {
+func (im *importer) problem(line, col int, value string, msg message.Text) {
 	if im.quiet {
 		return
 	}
-	im.res.Problems = append(im.res.Problems, Problem{Line: line, Column: im.colName(col), Value: value, Message: msg})
+	im.res.Problems = append(im.res.Problems, newProblem(line, im.colName(col), value, msg))
 }
 
 func (im *importer) colName(col int) string {
@@ -405,7 +440,7 @@ func (im *importer) mapHeader(header []string, line int) bool {
 			continue
 		}
 		if first, dup := im.cols[f]; dup {
-			im.problem(line, i, h, fmt.Sprintf("the same field as column %q; keep one of the two columns", im.header[first]))
+			im.problem(line, i, h, msgSameField.With("Column", im.header[first]))
 			continue
 		}
 		im.cols[f] = i
@@ -440,17 +475,19 @@ func (im *importer) mapHeader(header []string, line int) bool {
 		if _, ok := im.cols[f]; ok {
 			continue
 		}
-		msg := fmt.Sprintf("no %s column in the header; add it", fieldNames[f])
+		var msg message.Text
 		switch f {
 		case fPeriod:
-			msg += ", or give the period with --period"
+			msg = msgNoPeriodColumn.With()
 		case fUnit:
-			msg += ", or give the reporting unit with --unit"
+			msg = msgNoUnitColumn.With()
+		default:
+			msg = msgNoColumn.With("Name", fieldNames[f][0], "ViName", fieldNames[f][1])
 		}
 		im.problem(line, -1, "", msg)
 	}
 	if im.res.Layout == "wide" && len(im.wide) == 0 {
-		im.problem(line, -1, "", `no column is headed by an indicator code or name; head each value column with one (e.g. "TT_DOT"), or use the long layout with "indicator" and "value" columns`)
+		im.problem(line, -1, "", msgNoWideColumn.With())
 	}
 	return len(im.res.Problems) == 0
 }
@@ -557,19 +594,18 @@ func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 	r.p = im.defPeriod
 	if raw, col := im.cell(row, fPeriod); raw != "" {
 		pr := im.period(raw)
-		if pr.msg != "" {
+		if pr.msg.Template != "" {
 			im.problem(line, col, raw, pr.msg)
 			r.valid = false
 		}
 		r.p = pr.p
 	} else if r.p.Year == 0 {
-		im.problem(line, col, "", "no period; write one such as 2024Q3 or Quý III/2024, or give it with --period")
+		im.problem(line, col, "", msgNoPeriod.With())
 		r.valid = false
 	}
 	if r.valid && r.p.Start().After(im.opt.Now) {
 		_, col := im.cell(row, fPeriod)
-		im.problem(line, col, r.p.ID(), fmt.Sprintf("period %s starts on %s, after today; results can be reported once it has begun",
-			r.p.ID(), r.p.Start().Format("02/01/2006")))
+		im.problem(line, col, r.p.ID(), msgFuturePeriod.With("Period", r.p.ID(), "Start", r.p.Start().Format("02/01/2006")))
 		r.valid = false
 	}
 	// Only a good period can tell which locality a reused code means.
@@ -578,23 +614,23 @@ func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 	if raw, col := im.cell(row, fUnit); raw != "" {
 		u, ok := im.units[strings.ToUpper(raw)]
 		if !ok {
-			im.problem(line, col, raw, "not a reporting unit code; write the code as danvanctl list units shows it (e.g. BCHQS-CL)")
+			im.problem(line, col, raw, msgNotUnit.With())
 			r.valid = false
 		}
 		r.unit = u
 	} else if r.unit.ID == 0 {
-		im.problem(line, col, "", "no reporting unit; write its code (e.g. BCHQS-CL), or give it with --unit")
+		im.problem(line, col, "", msgNoUnit.With())
 		r.valid = false
 	}
 	code, lcol := im.cell(row, fLocality)
 	r.code = code
 	switch {
 	case code == "":
-		im.problem(line, lcol, "", "no locality code; write the official code of the commune (e.g. 06484)")
+		im.problem(line, lcol, "", msgNoLocality.With())
 		r.valid = false
 	case periodOK:
 		id, msg := im.locality(code, r.p)
-		if msg != "" {
+		if msg.Template != "" {
 			im.problem(line, lcol, code, msg)
 			r.valid = false
 		}
@@ -607,11 +643,11 @@ func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 			in, ok = im.indicatorByHeader(raw)
 		}
 		if !ok {
-			msg := "not an indicator code; write the code as danvanctl list indicators shows it (e.g. TT_DOT)"
+			msg := msgNotIndicator
 			if raw == "" {
-				msg = "no indicator; write its code (e.g. TT_DOT)"
+				msg = msgNoIndicator
 			}
-			im.problem(line, col, raw, msg)
+			im.problem(line, col, raw, msg.With())
 			r.valid = false
 		}
 		r.cells[0].ind = in
@@ -626,8 +662,12 @@ func (im *importer) period(raw string) periodResult {
 	}
 	p, err := period.Parse(raw)
 	pr := periodResult{p: p}
-	if err != nil {
-		pr.msg = err.Error() + "; write it as 2024Q3, Quý III/2024 or 7/2024"
+	var pe *period.ParseError
+	switch {
+	case errors.As(err, &pe):
+		pr.msg = pe.Msg // it says how to write a period
+	case err != nil:
+		pr.msg = msgNotPeriod.With("Error", err.Error())
 	}
 	im.periods[raw] = pr
 	return pr
@@ -636,16 +676,15 @@ func (im *importer) period(raw string) periodResult {
 // locality resolves a code on the last day of the period: codes were reused for
 // other communes in 2025, so the same code means different places in different
 // periods. A commune dissolved during the period is still found by its first day.
-func (im *importer) locality(code string, p period.Period) (int64, string) {
+func (im *importer) locality(code string, p period.Period) (int64, message.Text) {
 	l, ok := im.codes.At(code, p.End())
 	if !ok {
 		l, ok = im.codes.At(code, p.Start())
 	}
 	if !ok {
-		return 0, fmt.Sprintf("code %s is not a locality on %s; check the code against the official list in force for period %s",
-			code, p.End().Format("02/01/2006"), p.ID())
+		return 0, msgNotLocality.With("Code", code, "Date", p.End().Format("02/01/2006"), "Period", p.ID())
 	}
-	return l.ID, ""
+	return l.ID, message.Text{}
 }
 
 // value handles one value cell: written now if its number reads the same in
@@ -688,26 +727,27 @@ func (im *importer) releaseHeld() error {
 func (im *importer) write(cell heldCell, style tabular.NumberStyle) error {
 	in := im.indByID[cell.Ind]
 	v, dec, err := tabular.ParseNumber(cell.Raw, style)
-	msg := ""
+	var msg message.Text
 	var te *tabular.Error
 	switch {
 	case errors.As(err, &te):
 		msg = te.Msg
 	case err != nil:
-		msg = err.Error()
+		msg = msgNotNumber.With("Error", err.Error())
 	case v < 0:
-		msg = "negative; results are counts or amounts of zero or more"
+		msg = msgNegative.With()
 	case in.ID != 0 && dec > in.Decimals:
 		if in.Decimals == 0 {
-			msg = fmt.Sprintf("%s is counted in whole %s; write a whole number", in.Code, in.Unit)
+			msg = msgWhole.With("Indicator", in.Code, "Unit", in.Unit)
 		} else {
-			msg = fmt.Sprintf("%s takes at most %d decimals; round the value", in.Code, in.Decimals)
+			msg = msgDecimals.With("Indicator", in.Code, "N", strconv.Itoa(in.Decimals))
 		}
 	}
-	if msg != "" {
+	bad := msg.Template != ""
+	if bad {
 		im.problem(cell.Line, cell.Col, cell.Raw, msg)
 	}
-	if msg != "" || !cell.Valid {
+	if bad || !cell.Valid {
 		im.res.Rejected++
 		return nil
 	}
@@ -749,12 +789,14 @@ func (im *importer) dupProblem(d data.Duplicate, first int) {
 		}
 	}
 	loc, _ := im.codes.ByID(d.LocalityID)
-	where := "earlier in the file"
+	args := []string{"Indicator", in.Code, "Locality", loc.Code, "Unit", im.unitByID[d.UnitID].Code, "Period", d.Period.ID()}
+	var msg message.Text
 	if first > 0 {
-		where = fmt.Sprintf("on line %d", first)
+		msg = msgDuplicateAt.With(append(args, "First", strconv.Itoa(first))...)
+	} else {
+		msg = msgDuplicate.With(args...)
 	}
-	im.problem(d.Tag, col, strconv.FormatFloat(d.Value.Value, 'f', -1, 64), fmt.Sprintf("%s for %s, %s, %s was already given %s; keep one of the two rows",
-		in.Code, loc.Code, im.unitByID[d.UnitID].Code, d.Period.ID(), where))
+	im.problem(d.Tag, col, strconv.FormatFloat(d.Value.Value, 'f', -1, 64), msg)
 }
 
 // reportDuplicates writes what is queued, and names the first line of each

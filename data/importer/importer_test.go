@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"danvan/data"
 	"danvan/data/internal/testfiles"
+	"danvan/data/message"
 	"danvan/data/period"
 )
 
@@ -57,7 +60,26 @@ func importFile(t *testing.T, s *data.Store, name string, content []byte, opt Op
 	if err != nil {
 		t.Fatalf("import %s: %v", name, err)
 	}
+	checkMessages(t, res)
 	return res
+}
+
+// checkMessages checks that every problem carries a registered template (which
+// the GUI translates) whose English rendering is Message, and that no message
+// speaks of the command line: the GUI shows the same words.
+func checkMessages(t *testing.T, res Result) {
+	t.Helper()
+	for _, p := range res.Problems {
+		if !message.Registered(p.Template) {
+			t.Errorf("problem %+v: template %q is not registered", p, p.Template)
+		}
+		if got := (message.Text{Template: p.Template, Args: p.Args}).String(); got != p.Message || strings.Contains(got, "{{") {
+			t.Errorf("problem %+v: template renders %q", p, got)
+		}
+		if strings.Contains(p.Message, "--") || strings.Contains(p.Message, "danvanctl") {
+			t.Errorf("problem %+v: the message names a command-line flag or command", p)
+		}
+	}
 }
 
 type key struct {
@@ -264,16 +286,19 @@ func TestProblemsRejectWholeFile(t *testing.T) {
 	if after := countValues(t, s); after != before {
 		t.Fatalf("values %d -> %d although the file was refused", before, after)
 	}
-	want := []Problem{
+	want := []struct {
+		Line                   int
+		Column, Value, Message string
+	}{
 		{3, "Mã địa bàn", "00004", "code 00004 is not a locality on 30/09/2024"},
-		{4, "Mã chỉ tiêu", "XYZ", "not an indicator code"},
-		{5, "Kỳ", "Q5/2024", "Q5/2024"},
+		{4, "Mã chỉ tiêu", "XYZ", "not an indicator code; write the code of one of the programs' indicators (e.g. TT_DOT)"},
+		{5, "Kỳ", "Q5/2024", `"Q5/2024" is not a period: there is no quarter 5; write e.g. 2024Q3 or Quý 3/2024`},
 		{6, "Kỳ", "2027Q1", "after today"},
-		{7, "Giá trị", "abc", ""},
+		{7, "Giá trị", "abc", "not a number"},
 		{8, "Giá trị", "-3", "negative"},
 		{9, "Giá trị", "1.255", "at most 2 decimals"},
-		{10, "Đơn vị", "NOPE", "not a reporting unit"},
-		{11, "Đơn vị", "", "no reporting unit"},
+		{10, "Đơn vị", "NOPE", "not a reporting unit code; write a unit code from the Units list (e.g. BCHQS-CL)"},
+		{11, "Đơn vị", "", "no reporting unit; write its code (e.g. BCHQS-CL), or set the reporting unit for the whole file"},
 		{12, "Giá trị", "5", "already given on line 2"},
 		{13, "Giá trị", "1.5", "whole number"},
 	}
@@ -291,9 +316,50 @@ func TestProblemsRejectWholeFile(t *testing.T) {
 	}
 }
 
+// A missing column is asked for by both its names, and the period and the unit can
+// instead be set for the whole file: the message says so without naming how.
+func TestMissingColumnsSayHowToFix(t *testing.T) {
+	s := demoStore(t)
+	file := []byte("Mã địa bàn,Giá trị\n06484,4\n")
+	res := importFile(t, s, "thieu.csv", file, Options{})
+	want := []string{
+		`no "indicator" or "Mã chỉ tiêu" column in the header; add it`,
+		`no "period" or "Kỳ" column in the header; add it, or set the report period for the whole file`,
+		`no "unit" or "Đơn vị" column in the header; add it, or set the reporting unit for the whole file`,
+	}
+	var got []string
+	for _, p := range res.Problems {
+		if p.Line != 1 || p.Column != "" || p.Value != "" {
+			t.Errorf("problem not located on the header: %+v", p)
+		}
+		got = append(got, p.Message)
+	}
+	if !res.Refused || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	if args := res.Problems[0].Args; args["Name"] != "indicator" || args["ViName"] != "Mã chỉ tiêu" {
+		t.Errorf("arguments %q", args)
+	}
+
+	// A file that cannot be opened at all is one problem, with its template too.
+	res = importFile(t, s, "cu.xls", []byte("whatever"), Options{})
+	if !res.Refused || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "save as .xlsx") {
+		t.Fatalf("xls: %+v", res.Problems)
+	}
+
+	// A unit set for the whole file that does not exist fails the import.
+	_, err := Import(context.Background(), s, "thieu.csv", bytes.NewReader(file), Options{UnitCode: "NOPE", Now: now})
+	if !errors.Is(err, data.ErrNotFound) || !strings.Contains(err.Error(), `"NOPE"`) || strings.Contains(err.Error(), "--") {
+		t.Errorf("unknown unit for the whole file: %v", err)
+	}
+}
+
 func TestSummaryGroupsLines(t *testing.T) {
+	bad := func(line int) Problem {
+		return Problem{Line: line, Column: "Kỳ", Value: "Q5", Message: "bad", Template: "bad", Args: map[string]string{"N": strconv.Itoa(line)}}
+	}
 	r := Result{File: "report.csv", Problems: []Problem{
-		{4, "Kỳ", "Q5", "bad"}, {7, "Giá trị", "x", "nan"}, {9, "Kỳ", "Q5", "bad"}, {12, "Kỳ", "Q5", "bad"}}}
+		bad(4), {Line: 7, Column: "Giá trị", Value: "x", Message: "nan"}, bad(9), bad(12)}}
 	got := r.Summary()
 	want := []string{`report.csv: lines 4, 9, 12: column "Kỳ": "Q5": bad`, `report.csv: line 7: column "Giá trị": "x": nan`}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -597,6 +663,7 @@ func TestDuplicateFarApart(t *testing.T) {
 	if !res.Refused || len(res.Problems) != 1 || !strings.Contains(res.Problems[0].Message, "already given earlier in the file") {
 		t.Fatalf("not seekable: %+v", res.Problems)
 	}
+	checkMessages(t, res)
 }
 
 // In a comma-decimal file, the cells whose reading depends on the style are held

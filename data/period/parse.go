@@ -1,11 +1,11 @@
 package period
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
+	"danvan/data/message"
 	"danvan/data/vntext"
 )
 
@@ -17,27 +17,31 @@ const (
 	maxYear = 2999
 )
 
-// ParseError reports input that is not a reporting period. Error quotes the
-// input exactly as given so the officer can find the offending cell.
+// ParseError reports input that is not a reporting period. Its message quotes
+// the input exactly as given so the officer can find the offending cell.
 type ParseError struct {
-	Input  string // the text as passed to Parse
-	Reason string // what is wrong, if more is known than "unrecognised"
-	isDay  bool
+	Input string       // the text as passed to Parse
+	Msg   message.Text // what is wrong and how to write a period; Input is its {{.Input}}, quoted
 }
 
-func (e *ParseError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%q is not a period", e.Input)
-	if e.Reason != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Reason)
-	}
-	if e.isDay {
-		b.WriteString("; write the month, e.g. 202407 or Tháng 7/2024")
-	} else {
-		b.WriteString("; write e.g. 2024Q3 or Quý 3/2024")
-	}
-	return b.String()
+func (e *ParseError) Error() string { return e.Msg.String() }
+
+// The messages of ParseError; each says how to write a period.
+const writeAPeriod = "; write e.g. 2024Q3 or Quý 3/2024"
+
+var (
+	msgNotPeriod = message.New("{{.Input}} is not a period" + writeAPeriod)
+	msgEmpty     = message.New("{{.Input}} is not a period: it is empty" + writeAPeriod)
+	msgNoMonth   = message.New("{{.Input}} is not a period: there is no month {{.N}}" + writeAPeriod)
+	msgNoQuarter = message.New("{{.Input}} is not a period: there is no quarter {{.N}}" + writeAPeriod)
+	msgNoHalf    = message.New("{{.Input}} is not a period: there is no half {{.N}}" + writeAPeriod)
+	msgYearRange = message.New("{{.Input}} is not a period: the year must be between {{.Min}} and {{.Max}}" + writeAPeriod)
+	msgSingleDay = message.New("{{.Input}} is not a period: a single day is not a reporting period; write the month, e.g. 202407 or Tháng 7/2024")
+)
+
+// parseError makes the ParseError for input with msg and its other arguments.
+func parseError(input string, msg message.Template, args ...string) error {
+	return &ParseError{Input: input, Msg: msg.With(append([]string{"Input", strconv.Quote(input)}, args...)...)}
 }
 
 // The patterns run on vntext.Fold output (lower case, no accents, single
@@ -82,15 +86,12 @@ var enMonthIndex = map[string]int{
 func Parse(s string) (Period, error) {
 	f := spaceAroundSep.ReplaceAllString(vntext.Fold(s), "$1")
 	if f == "" {
-		return Period{}, &ParseError{Input: s, Reason: "it is empty"}
-	}
-	fail := func(reason string) (Period, error) {
-		return Period{}, &ParseError{Input: s, Reason: reason}
+		return Period{}, parseError(s, msgEmpty)
 	}
 	build := func(t Type, year, index string) (Period, error) {
 		i, err := strconv.Atoi(index)
 		if err != nil {
-			return fail("")
+			return Period{}, parseError(s, msgNotPeriod)
 		}
 		return checked(s, t, year, i)
 	}
@@ -118,7 +119,7 @@ func Parse(s string) (Period, error) {
 			return checked(s, Quarter, m[2], i)
 		}
 		if m[1][0] >= 'a' {
-			return fail("there is no quarter " + strings.ToUpper(m[1]))
+			return Period{}, parseError(s, msgNoQuarter, "N", strings.ToUpper(m[1]))
 		}
 		return build(Quarter, m[2], m[1])
 	}
@@ -138,9 +139,9 @@ func Parse(s string) (Period, error) {
 		return checked(s, Month, m[2], enMonthIndex[m[1]])
 	}
 	if reDay.MatchString(f) {
-		return Period{}, &ParseError{Input: s, Reason: "a single day is not a reporting period", isDay: true}
+		return Period{}, parseError(s, msgSingleDay)
 	}
-	return fail("")
+	return Period{}, parseError(s, msgNotPeriod)
 }
 
 // MustParse is Parse for literals in tests and demo data; it panics on error.
@@ -155,11 +156,20 @@ func MustParse(s string) Period {
 func checked(input string, t Type, year string, index int) (Period, error) {
 	p := Period{Type: t, Index: index}
 	if index < 1 || index > 12/t.months() {
-		return Period{}, &ParseError{Input: input, Reason: fmt.Sprintf("there is no %s %d", t, index)}
+		msg := msgNotPeriod // a year has no index to get wrong
+		switch t {
+		case Month:
+			msg = msgNoMonth
+		case Quarter:
+			msg = msgNoQuarter
+		case Half:
+			msg = msgNoHalf
+		}
+		return Period{}, parseError(input, msg, "N", strconv.Itoa(index))
 	}
 	y, err := strconv.Atoi(year)
 	if err != nil || y < minYear || y > maxYear {
-		return Period{}, &ParseError{Input: input, Reason: fmt.Sprintf("the year must be between %d and %d", minYear, maxYear)}
+		return Period{}, parseError(input, msgYearRange, "Min", strconv.Itoa(minYear), "Max", strconv.Itoa(maxYear))
 	}
 	p.Year = y
 	return p, nil

@@ -3,11 +3,14 @@ package period
 import (
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"golang.org/x/text/unicode/norm"
+
+	"danvan/data/message"
 )
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -131,6 +134,9 @@ func TestParseRejected(t *testing.T) {
 		}
 		if pe.Input != tt.in {
 			t.Errorf("Parse(%q): ParseError.Input = %q", tt.in, pe.Input)
+		}
+		if !message.Registered(pe.Msg.Template) || pe.Msg.Args["Input"] != strconv.Quote(tt.in) {
+			t.Errorf("Parse(%q): message %q with %q is not a registered template quoting the input", tt.in, pe.Msg.Template, pe.Msg.Args)
 		}
 		msg := err.Error()
 		if quoted := `"` + tt.in + `"`; strings.ToValidUTF8(tt.in, "") == tt.in && !strings.HasPrefix(msg, quoted+" is not a period") {

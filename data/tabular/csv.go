@@ -9,6 +9,18 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"danvan/data/message"
+)
+
+var (
+	msgTooManyColumns = message.New("row has more than {{.Max}} columns; delete the unused columns to the right of the table")
+	msgLongRecord     = message.New("record is longer than {{.Max}} bytes; this is not a report table (check that the right file was chosen, or that a cell does not contain a huge pasted text)")
+	msgOpenQuote      = message.New("the double quote (\") that opens this cell is never closed; the file is cut off or has a stray quote — re-export it from Excel")
+	msgAfterQuote     = message.New("text after the closing double quote; a quoted cell must end right after its quote (write \"\" for a quote inside the cell)")
+	msgBareQuote      = message.New("double quote inside an unquoted cell; put the whole cell in double quotes and double the inner quote (\"\"), or let Excel save the file")
+	msgBadUTF8        = message.New("invalid UTF-8 bytes (shown as \uFFFD): the start of the file is UTF-8 but this cell is in another encoding; " + hintSaveUTF8)
+	msgBadByte        = message.New("contains a byte that is not a character in this file's encoding (shown as \uFFFD); " + hintSaveUTF8)
 )
 
 // csvSource is a small RFC 4180 reader. encoding/csv was the first choice but
@@ -35,7 +47,7 @@ type csvSource struct {
 	fatal *Error
 }
 
-func (s *csvSource) errAt(line, col int, val, msg string) *Error {
+func (s *csvSource) errAt(line, col int, val string, msg message.Text) *Error {
 	return &Error{File: s.file, Line: line, Column: col, Value: val, Msg: msg}
 }
 
@@ -68,14 +80,13 @@ func (s *csvSource) readLine(used int, recLine int) ([]byte, *Error) {
 		s.line++
 	}
 	if err != nil && err != io.EOF {
-		return nil, &Error{File: s.file, Line: s.line + 1, Msg: "cannot read the file: " + err.Error() + "; copy the file to this computer and try again", fatal: true}
+		return nil, &Error{File: s.file, Line: s.line + 1, Msg: msgCannotRead.With("Error", err.Error()), fatal: true}
 	}
 	return line, nil
 }
 
 func (s *csvSource) tooLong(line int) *Error {
-	return &Error{File: s.file, Line: line, fatal: true,
-		Msg: "record is longer than " + strconv.Itoa(s.maxBytes) + " bytes; this is not a report table (check that the right file was chosen, or that a cell does not contain a huge pasted text)"}
+	return &Error{File: s.file, Line: line, fatal: true, Msg: msgLongRecord.With("Max", strconv.Itoa(s.maxBytes))}
 }
 
 // next returns the following record's start line and its cells, trimmed,
@@ -117,7 +128,7 @@ func (s *csvSource) next() (int, []string, error) {
 			// formatting can stretch to thousands of empty columns; only
 			// real content beyond the limit is an error.
 			if v := strings.TrimSpace(string(s.buf[fieldStart:])); v != "" {
-				setErr(s.errAt(start, col, v, "row has more than "+strconv.Itoa(s.maxCols)+" columns; delete the unused columns to the right of the table"))
+				setErr(s.errAt(start, col, v, msgTooManyColumns.With("Max", strconv.Itoa(s.maxCols))))
 			}
 			s.buf = s.buf[:fieldStart]
 		}
@@ -137,7 +148,7 @@ func (s *csvSource) next() (int, []string, error) {
 				return s.fail(e)
 			}
 			if len(next) == 0 {
-				return s.fail(s.errAt(quoteLine, col, "", "the double quote (\") that opens this cell is never closed; the file is cut off or has a stray quote — re-export it from Excel"))
+				return s.fail(s.errAt(quoteLine, col, "", msgOpenQuote.With()))
 			}
 			used += len(next)
 			line, i = next, 0
@@ -169,7 +180,7 @@ func (s *csvSource) next() (int, []string, error) {
 		case c == '\n' || c == '\r' && (i+1 == len(line) || line[i+1] == '\n'):
 			endField()
 		case afterQuote:
-			setErr(s.errAt(start, col, "", "text after the closing double quote; a quoted cell must end right after its quote (write \"\" for a quote inside the cell)"))
+			setErr(s.errAt(start, col, "", msgAfterQuote.With()))
 			afterQuote = false
 			continue
 		case c == '"' && len(s.buf) == fieldStart:
@@ -177,7 +188,7 @@ func (s *csvSource) next() (int, []string, error) {
 			i++
 			continue
 		case c == '"':
-			setErr(s.errAt(start, col, "", "double quote inside an unquoted cell; put the whole cell in double quotes and double the inner quote (\"\"), or let Excel save the file"))
+			setErr(s.errAt(start, col, "", msgBareQuote.With()))
 			s.buf = append(s.buf, c)
 			i++
 			continue
@@ -262,11 +273,10 @@ func (s *csvSource) cells(line int) ([]string, *Error) {
 
 func (s *csvSource) clean(v string, line, col int) (string, *Error) {
 	if !utf8.ValidString(v) {
-		return "", s.errAt(line, col, strings.ToValidUTF8(v, "\uFFFD"),
-			"invalid UTF-8 bytes (shown as \uFFFD): the start of the file is UTF-8 but this cell is in another encoding; "+hintSaveUTF8)
+		return "", s.errAt(line, col, strings.ToValidUTF8(v, "\uFFFD"), msgBadUTF8.With())
 	}
 	if s.decoded && strings.ContainsRune(v, utf8.RuneError) {
-		return "", s.errAt(line, col, v, "contains a byte that is not a character in this file's encoding (shown as \uFFFD); "+hintSaveUTF8)
+		return "", s.errAt(line, col, v, msgBadByte.With())
 	}
 	return normCell(v), nil
 }

@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/unicode/norm"
+
+	"danvan/data/message"
 )
 
 // Encoding names reported in Info.Encoding.
@@ -20,56 +22,69 @@ const (
 
 const hintSaveUTF8 = "save it from Excel as 'CSV UTF-8 (Comma delimited)'"
 
+var (
+	msgEmptyFile = message.New("file is empty (0 bytes); export the report again")
+	msgNULBytes  = message.New("file contains NUL bytes: it is binary or UTF-16 without a byte-order mark, not a CSV text file; " + hintSaveUTF8)
+	msgNotText   = message.New("file is not UTF-8, UTF-16 or Windows-1258 (Vietnamese) text; " + hintSaveUTF8)
+	msgZIP       = message.New("file is a ZIP archive, probably an Excel workbook renamed to .csv; rename it to .xlsx or " + hintSaveUTF8)
+	msgOldExcel  = message.New("file is an old Excel 97-2003 (.xls) workbook; open it in Excel and save as .xlsx or as 'CSV UTF-8'")
+	msgPNG       = message.New("file is a PNG image, not a table; attach the report file instead")
+	msgJPEG      = message.New("file is a JPEG image, not a table; attach the report file instead")
+	msgPDF       = message.New("file is a PDF document, not a table; attach the Excel report instead")
+	msgGIF       = message.New("file is a GIF image, not a table; attach the report file instead")
+)
+
 // magic lists files that people attach by mistake (or rename to .csv). Giving
 // their real type in the message saves a phone call.
 var magic = []struct {
 	prefix string
-	msg    string
+	msg    message.Template
 }{
-	{"PK\x03\x04", "file is a ZIP archive, probably an Excel workbook renamed to .csv; rename it to .xlsx or " + hintSaveUTF8},
-	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "file is an old Excel 97-2003 (.xls) workbook; open it in Excel and save as .xlsx or as 'CSV UTF-8'"},
-	{"\x89PNG", "file is a PNG image, not a table; attach the report file instead"},
-	{"\xFF\xD8\xFF", "file is a JPEG image, not a table; attach the report file instead"},
-	{"%PDF", "file is a PDF document, not a table; attach the Excel report instead"},
-	{"GIF8", "file is a GIF image, not a table; attach the report file instead"},
+	{"PK\x03\x04", msgZIP},
+	{"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", msgOldExcel},
+	{"\x89PNG", msgPNG},
+	{"\xFF\xD8\xFF", msgJPEG},
+	{"%PDF", msgPDF},
+	{"GIF8", msgGIF},
 }
 
 // detectEncoding decides how to decode a text file from its first bytes
 // (prefix is at most sniffLen long; complete says it is the whole file).
 // Only this bounded prefix is examined: a file whose head is valid UTF-8
 // is read as UTF-8 and a later invalid byte is reported on its line by the
-// CSV reader rather than silently repaired here.
-func detectEncoding(prefix []byte, complete bool) (string, string) {
+// CSV reader rather than silently repaired here. A file that cannot be read as
+// text gets no encoding and a message saying why.
+func detectEncoding(prefix []byte, complete bool) (string, message.Text) {
 	switch {
 	case len(prefix) == 0:
-		return "", "file is empty (0 bytes); export the report again"
+		return "", msgEmptyFile.With()
 	case bytes.HasPrefix(prefix, []byte("\xEF\xBB\xBF")):
-		return EncUTF8BOM, ""
+		return EncUTF8BOM, message.Text{}
 	case bytes.HasPrefix(prefix, []byte("\xFF\xFE")):
-		return EncUTF16LE, ""
+		return EncUTF16LE, message.Text{}
 	case bytes.HasPrefix(prefix, []byte("\xFE\xFF")):
-		return EncUTF16BE, ""
+		return EncUTF16BE, message.Text{}
 	}
 	for _, m := range magic {
 		if bytes.HasPrefix(prefix, []byte(m.prefix)) {
-			return "", m.msg
+			return "", m.msg.With()
 		}
 	}
 	if bytes.IndexByte(prefix, 0) >= 0 {
 		// UTF-16 without a BOM also lands here; Excel always writes the
 		// BOM, so guessing byte order is not worth the mojibake risk.
-		return "", "file contains NUL bytes: it is binary or UTF-16 without a byte-order mark, not a CSV text file; " + hintSaveUTF8
+		return "", msgNULBytes.With()
 	}
 	if !complete {
 		prefix = trimPartialRune(prefix)
 	}
 	if utf8.Valid(prefix) {
-		return EncUTF8, ""
+		return EncUTF8, message.Text{}
 	}
 	if plausibleWindows1258(prefix) {
-		return EncWindows1258, ""
+		return EncWindows1258, message.Text{}
 	}
-	return "", "file is not UTF-8, UTF-16 or Windows-1258 (Vietnamese) text; " + hintSaveUTF8
+	return "", msgNotText.With()
 }
 
 // trimPartialRune drops a UTF-8 sequence cut in half by the sniff window so

@@ -3,19 +3,23 @@ package tabular
 import (
 	"strconv"
 	"strings"
+
+	"danvan/data/message"
 )
 
 // Error is the only error type this package returns. The people who read
 // these messages are clerks who made the file in Excel, so every field that
 // helps them find the cell is filled in when known, and Msg ends with what to
-// do about it. Callers that learn more context later (e.g. the importer
-// calling ParseNumber on a cell) may fill in File, Line and Column themselves.
+// do about it. Msg is a template with its arguments, so that the GUI can show
+// it in the officer's language; Error gives it in English. Callers that learn
+// more context later (e.g. the importer calling ParseNumber on a cell) may fill
+// in File, Line and Column themselves.
 type Error struct {
 	File   string // base name of the file; empty when not tied to a file
 	Line   int    // 1-based line (CSV) or sheet row number (XLSX); 0 if unknown
 	Column int    // 1-based cell index within the row; 0 if unknown
 	Value  string // the offending cell text, if any
-	Msg    string
+	Msg    message.Text
 
 	// fatal marks errors after which the reader cannot resynchronise
 	// (broken quoting, oversized record, I/O). Such errors are repeated by
@@ -49,7 +53,7 @@ func (e *Error) Error() string {
 		b.WriteString(strconv.Quote(shorten(e.Value, 60)))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(e.Msg.String())
 	return b.String()
 }
 

@@ -11,6 +11,7 @@ import (
 	"golang.org/x/text/encoding/unicode"
 
 	"danvan/data/internal/testfiles"
+	"danvan/data/message"
 )
 
 func FuzzReader(f *testing.F) {
@@ -59,7 +60,7 @@ func assertError(t *testing.T, err error) {
 	if !errors.As(err, &e) || error(e) != err {
 		t.Fatalf("error %T is not *Error: %v", err, err)
 	}
-	if e.Msg == "" {
+	if e.Msg.Template == "" || !message.Registered(e.Msg.Template) {
 		t.Fatalf("error without message: %#v", e)
 	}
 }

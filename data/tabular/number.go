@@ -3,6 +3,8 @@ package tabular
 import (
 	"strconv"
 	"strings"
+
+	"danvan/data/message"
 )
 
 // NumberStyle is a file's convention for decimal and thousands marks. It is
@@ -108,18 +110,32 @@ func classifyNumber(s string) NumberStyle {
 	d, _, errD := parseStyled(s, '.', ',')
 	c, _, errC := parseStyled(s, ',', '.')
 	switch {
-	case errD == "" && errC == "":
+	case errD == numOK && errC == numOK:
 		if d == c {
 			return neutralStyle
 		}
 		return ambiguousStyle
-	case errD == "":
+	case errD == numOK:
 		return DotDecimal
-	case errC == "":
+	case errC == numOK:
 		return CommaDecimal
 	}
 	return notNumber
 }
+
+const notNumberText = "not a number; write digits only, with one decimal mark and no units, %, or currency"
+
+var (
+	msgEmptyNumber = message.New("empty cell where a number is expected; write 0 if the value is zero")
+	msgAmbiguous   = message.New("ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. 1234 or 1,234 → 1234)")
+	msgDotInComma  = message.New("written in dot decimal (1,234.5) style, but the other numbers in this file use comma decimal (1.234,5); use the same decimal mark throughout the file")
+	msgCommaInDot  = message.New("written in comma decimal (1.234,5) style, but the other numbers in this file use dot decimal (1,234.5); use the same decimal mark throughout the file")
+	msgNotNumber   = message.New(notNumberText)
+	msgBadGroups   = message.New(notNumberText + " (thousands groups must have 3 digits, e.g. {{.Example}})")
+	msgScientific  = message.New("scientific notation is not accepted; write the number in full (e.g. 100000 instead of 1e5)")
+	msgTwoMarks    = message.New("more than one decimal mark '{{.Mark}}'; a number has at most one")
+	msgTooBig      = message.New("number is too large; check that the cell holds the right value")
+)
 
 // ParseNumber parses a cell written in plain decimal notation in the given
 // style and returns the value and the number of decimals written (so "2,50"
@@ -130,73 +146,88 @@ func classifyNumber(s string) NumberStyle {
 // far more often typos than intent.
 func ParseNumber(s string, style NumberStyle) (float64, int, error) {
 	t := strings.TrimSpace(s)
-	fail := func(msg string) (float64, int, error) {
+	fail := func(msg message.Text) (float64, int, error) {
 		return 0, 0, &Error{Value: s, Msg: msg}
 	}
 	if t == "" {
-		return fail("empty cell where a number is expected; write 0 if the value is zero")
+		return fail(msgEmptyNumber.With())
 	}
-	var (
-		v    float64
-		dec  int
-		msg  string
-		self = classifyNumber(t)
-	)
+	self := classifyNumber(t)
+	decMark, grpMark := byte('.'), byte(',')
 	switch style {
 	case DotDecimal:
-		v, dec, msg = parseStyled(t, '.', ',')
 	case CommaDecimal:
-		v, dec, msg = parseStyled(t, ',', '.')
+		decMark, grpMark = ',', '.'
 	default:
 		switch self {
 		case ambiguousStyle:
-			return fail("ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. 1234 or 1,234 → 1234)")
+			return fail(msgAmbiguous.With())
 		case CommaDecimal:
-			v, dec, msg = parseStyled(t, ',', '.')
-		default:
-			v, dec, msg = parseStyled(t, '.', ',')
+			decMark, grpMark = ',', '.'
 		}
 	}
-	if msg == "" {
+	v, dec, f := parseStyled(t, decMark, grpMark)
+	switch {
+	case f == numOK:
 		return v, dec, nil
+	case style == DotDecimal && self == CommaDecimal:
+		return fail(msgCommaInDot.With())
+	case style == CommaDecimal && self == DotDecimal:
+		return fail(msgDotInComma.With())
+	case f == numBadGroups:
+		return fail(msgBadGroups.With("Example", "1"+string(grpMark)+"234"+string(decMark)+"5"))
+	case f == numTwoMarks:
+		return fail(msgTwoMarks.With("Mark", string(decMark)))
+	case f == numScientific:
+		return fail(msgScientific.With())
+	case f == numTooBig:
+		return fail(msgTooBig.With())
 	}
-	if (style == DotDecimal || style == CommaDecimal) && (self == DotDecimal || self == CommaDecimal) && self != style {
-		return fail("written in " + self.String() + " style, but the other numbers in this file use " + style.String() + "; use the same decimal mark throughout the file")
-	}
-	return fail(msg)
+	return fail(msgNotNumber.With())
 }
 
-// parseStyled parses t with the given decimal and grouping marks; msg is
-// empty on success and otherwise says what is wrong, for the user.
-func parseStyled(t string, decMark, grpMark byte) (float64, int, string) {
-	const notNum = "not a number; write digits only, with one decimal mark and no units, %, or currency"
+// numFault is what parseStyled found wrong; ParseNumber turns it into a message
+// only for the cells that fail, not for every cell that classifyNumber tries.
+type numFault uint8
+
+const (
+	numOK numFault = iota
+	numNotNumber
+	numBadGroups // digits and marks only, but the thousands groups are wrong
+	numScientific
+	numTwoMarks
+	numTooBig
+)
+
+// parseStyled parses t with the given decimal and grouping marks.
+func parseStyled(t string, decMark, grpMark byte) (float64, int, numFault) {
 	body := t
 	neg := strings.HasPrefix(body, "-")
 	if neg {
 		body = body[1:]
 	}
 	if body == "" || body[0] < '0' || body[0] > '9' {
-		return 0, 0, notNum
+		return 0, 0, numNotNumber
 	}
 	if strings.ContainsAny(body, "eE") && strings.Trim(body, "0123456789.,eE+-") == "" {
-		return 0, 0, "scientific notation is not accepted; write the number in full (e.g. 100000 instead of 1e5)"
+		return 0, 0, numScientific
 	}
 	intPart, frac := body, ""
 	if i := strings.IndexByte(body, decMark); i >= 0 {
 		intPart, frac = body[:i], body[i+1:]
 		if strings.IndexByte(frac, decMark) >= 0 {
-			return 0, 0, "more than one decimal mark '" + string(decMark) + "'; a number has at most one"
+			return 0, 0, numTwoMarks
 		}
 		if frac == "" || !allDigits(frac) {
-			return 0, 0, notNum
+			return 0, 0, numNotNumber
 		}
 	}
 	digits, ok := ungroup(intPart, grpMark)
 	if !ok {
 		if strings.Trim(intPart, "0123456789 ,.\u00A0\u202F") != "" {
-			return 0, 0, notNum
+			return 0, 0, numNotNumber
 		}
-		return 0, 0, notNum + " (thousands groups must have 3 digits, e.g. 1" + string(grpMark) + "234" + string(decMark) + "5)"
+		return 0, 0, numBadGroups
 	}
 	num := digits
 	if frac != "" {
@@ -207,9 +238,9 @@ func parseStyled(t string, decMark, grpMark byte) (float64, int, string) {
 	}
 	v, err := strconv.ParseFloat(num, 64)
 	if err != nil {
-		return 0, 0, "number is too large"
+		return 0, 0, numTooBig
 	}
-	return v, len(frac), ""
+	return v, len(frac), numOK
 }
 
 func allDigits(s string) bool {

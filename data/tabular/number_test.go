@@ -4,6 +4,8 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+
+	"danvan/data/message"
 )
 
 func TestParseNumber(t *testing.T) {
@@ -67,6 +69,9 @@ func TestParseNumberErrors(t *testing.T) {
 		}
 		if err.Error() != tc.want {
 			t.Errorf("ParseNumber(%q, %v)\n got %s\nwant %s", tc.in, tc.style, err, tc.want)
+		}
+		if !message.Registered(e.Msg.Template) {
+			t.Errorf("ParseNumber(%q, %v): message template %q is not registered", tc.in, tc.style, e.Msg.Template)
 		}
 	}
 }

@@ -23,6 +23,18 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+
+	"danvan/data/message"
+)
+
+var (
+	msgXLS          = message.New("old Excel 97-2003 (.xls) files are not supported; open it in Excel and save as .xlsx (Excel Workbook) or 'CSV UTF-8'")
+	msgFileType     = message.New("unsupported file type {{.Ext}}; send the report as .xlsx or .csv")
+	msgCannotRead   = message.New("cannot read the file: {{.Error}}; copy the file to this computer and try again")
+	msgCannotDecode = message.New("cannot decode the file as {{.Encoding}}: {{.Error}}; " + hintSaveUTF8)
+	msgNoRows       = message.New("file is empty: it has no rows with content; export the report again")
+	msgNoHeader     = message.New("no header row found in the first {{.N}} rows: the table needs a row of column names (at least two, mostly text) above the data")
+	msgPastHeader   = message.New("cell is to the right of the last header column (the header has {{.N}} columns); give the column a header or delete the value")
 )
 
 // Format is the container type of a file.
@@ -107,9 +119,9 @@ func Open(name string, r io.Reader, opt Options) (*Reader, error) {
 	case ".csv", ".txt", ".tsv":
 		src, info, err = openCSV(file, r, opt)
 	case ".xls":
-		err = &Error{File: file, Msg: "old Excel 97-2003 (.xls) files are not supported; open it in Excel and save as .xlsx (Excel Workbook) or 'CSV UTF-8'"}
+		err = &Error{File: file, Msg: msgXLS.With()}
 	default:
-		err = &Error{File: file, Msg: "unsupported file type " + strconv.Quote(ext) + "; send the report as .xlsx or .csv"}
+		err = &Error{File: file, Msg: msgFileType.With("Ext", strconv.Quote(ext))}
 	}
 	if err != nil {
 		return nil, err
@@ -126,10 +138,10 @@ func openCSV(file string, r io.Reader, opt Options) (source, Info, *Error) {
 	raw := bufio.NewReaderSize(r, sniffLen)
 	prefix, perr := raw.Peek(sniffLen)
 	if perr != nil && perr != io.EOF {
-		return nil, Info{}, &Error{File: file, Msg: "cannot read the file: " + perr.Error()}
+		return nil, Info{}, &Error{File: file, Msg: msgCannotRead.With("Error", perr.Error())}
 	}
 	enc, msg := detectEncoding(prefix, perr == io.EOF)
-	if msg != "" {
+	if msg.Template != "" {
 		return nil, Info{}, &Error{File: file, Msg: msg}
 	}
 	var text io.Reader = raw
@@ -148,7 +160,7 @@ func openCSV(file string, r io.Reader, opt Options) (source, Info, *Error) {
 	br := bufio.NewReaderSize(text, sniffLen)
 	head, herr := br.Peek(sniffLen)
 	if herr != nil && herr != io.EOF {
-		return nil, Info{}, &Error{File: file, Msg: "cannot decode the file as " + enc + ": " + herr.Error() + "; " + hintSaveUTF8}
+		return nil, Info{}, &Error{File: file, Msg: msgCannotDecode.With("Encoding", enc, "Error", herr.Error())}
 	}
 	delim := detectDelimiter(head, herr == io.EOF, def)
 	src := &csvSource{
@@ -170,7 +182,7 @@ func (r *Reader) findHeader() error {
 		line, cells, err := r.src.next()
 		if err == io.EOF {
 			if seen == 0 {
-				return &Error{File: r.file, Msg: "file is empty: it has no rows with content; export the report again"}
+				return &Error{File: r.file, Msg: msgNoRows.With()}
 			}
 			return r.noHeader()
 		}
@@ -191,8 +203,7 @@ func (r *Reader) findHeader() error {
 }
 
 func (r *Reader) noHeader() error {
-	return &Error{File: r.file, Msg: "no header row found in the first " + strconv.Itoa(maxTitleRows) +
-		" rows: the table needs a row of column names (at least two, mostly text) above the data"}
+	return &Error{File: r.file, Msg: msgNoHeader.With("N", strconv.Itoa(maxTitleRows))}
 }
 
 func isHeader(cells []string) bool {
@@ -251,8 +262,7 @@ func (r *Reader) Next() (Row, error) {
 				col++
 			}
 			return Row{}, &Error{File: r.file, Line: line, Column: col + 1, Value: cells[col],
-				Msg: "cell is to the right of the last header column (the header has " + strconv.Itoa(len(r.header)) +
-					" columns); give the column a header or delete the value"}
+				Msg: msgPastHeader.With("N", strconv.Itoa(len(r.header)))}
 		}
 		return Row{Line: line, Cells: cells}, nil
 	}

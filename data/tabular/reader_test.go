@@ -2,7 +2,6 @@ package tabular
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -234,10 +233,7 @@ func errorOf(t *testing.T, name string, data []byte, opt Options) string {
 	if err == io.EOF {
 		t.Fatalf("%s: no error", name)
 	}
-	var e *Error
-	if !errors.As(err, &e) || error(e) != err {
-		t.Fatalf("%s: error %T is not *Error: %v", name, err, err)
-	}
+	assertError(t, err) // an *Error with a registered message
 	return err.Error()
 }
 

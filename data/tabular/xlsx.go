@@ -9,6 +9,21 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
+
+	"danvan/data/message"
+)
+
+var (
+	msgWorkbookDamaged = message.New("the workbook is damaged ({{.Error}}); open it in Excel and save it again as .xlsx")
+	msgNoSheets        = message.New("the workbook has no sheets; open it in Excel and save it again")
+	msgNoSuchSheet     = message.New("no such sheet; the workbook has sheets {{.Sheets}}; choose one of them")
+	msgNotXLSX         = message.New("not a valid .xlsx workbook ({{.Error}}); open it in Excel and save it as 'Excel Workbook (.xlsx)'")
+	msgPassword        = message.New("the workbook is password-protected or encrypted; remove the password in Excel (File > Info > Protect Workbook) and send it again")
+	msgTooLarge        = message.New("the workbook is too large to import; split it or send CSV instead")
+	msgSheetDamaged    = message.New("the sheet is damaged ({{.Error}}); open the workbook in Excel and save it again")
+	msgSheetUnreadable = message.New("cannot read the sheet: {{.Error}}; open the workbook in Excel and save it again")
+	msgRowUnreadable   = message.New("cannot read the row: {{.Error}}; open the workbook in Excel and save it again")
+	msgTempFiles       = message.New("cannot release temporary files: {{.Error}}")
 )
 
 // xlsxSource walks a sheet with two excelize row iterators in lock step,
@@ -45,7 +60,7 @@ func openXLSX(file string, r io.Reader, opt Options) (src source, info Info, e *
 	// attachment must produce a message, not take the application down.
 	defer func() {
 		if p := recover(); p != nil {
-			src, e = nil, &Error{File: file, Msg: fmt.Sprintf("the workbook is damaged (%v); open it in Excel and save it again as .xlsx", p)}
+			src, e = nil, &Error{File: file, Msg: msgWorkbookDamaged.With("Error", fmt.Sprint(p))}
 		}
 	}()
 	f, err := excelize.OpenReader(r)
@@ -55,7 +70,7 @@ func openXLSX(file string, r io.Reader, opt Options) (src source, info Info, e *
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		f.Close()
-		return nil, Info{}, &Error{File: file, Msg: "the workbook has no sheets; open it in Excel and save it again"}
+		return nil, Info{}, &Error{File: file, Msg: msgNoSheets.With()}
 	}
 	sheet := sheets[0]
 	if opt.Sheet != "" {
@@ -74,8 +89,7 @@ func openXLSX(file string, r io.Reader, opt Options) (src source, info Info, e *
 			for i, s := range sheets {
 				quoted[i] = strconv.Quote(s)
 			}
-			return nil, Info{}, &Error{File: file, Value: opt.Sheet,
-				Msg: "no such sheet; the workbook has sheets " + strings.Join(quoted, ", ") + "; choose one of them"}
+			return nil, Info{}, &Error{File: file, Value: opt.Sheet, Msg: msgNoSuchSheet.With("Sheets", strings.Join(quoted, ", "))}
 		}
 	}
 	s := &xlsxSource{file: file, f: f, maxCols: opt.MaxColumns}
@@ -84,18 +98,20 @@ func openXLSX(file string, r io.Reader, opt Options) (src source, info Info, e *
 	}
 	if err != nil {
 		s.close()
-		return nil, Info{}, &Error{File: file, Value: sheet, Msg: "cannot read sheet: " + err.Error() + "; open the workbook in Excel and save it again"}
+		return nil, Info{}, &Error{File: file, Value: sheet, Msg: msgSheetUnreadable.With("Error", err.Error())}
 	}
 	return s, Info{Format: FormatXLSX, Sheet: sheet}, nil
 }
 
 func xlsxOpenError(file string, err error) *Error {
-	msg := "not a valid .xlsx workbook (" + err.Error() + "); open it in Excel and save it as 'Excel Workbook (.xlsx)'"
+	var msg message.Text
 	switch {
 	case errors.Is(err, excelize.ErrWorkbookFileFormat), errors.Is(err, excelize.ErrWorkbookPassword):
-		msg = "the workbook is password-protected or encrypted; remove the password in Excel (File > Info > Protect Workbook) and send it again"
+		msg = msgPassword.With()
 	case errors.Is(err, excelize.ErrOptionsUnzipSizeLimit):
-		msg = "the workbook is too large to import; split it or send CSV instead"
+		msg = msgTooLarge.With()
+	default:
+		msg = msgNotXLSX.With("Error", err.Error())
 	}
 	return &Error{File: file, Msg: msg}
 }
@@ -106,13 +122,13 @@ func (s *xlsxSource) next() (line int, cells []string, err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			s.fatal = &Error{File: s.file, Line: s.row, fatal: true, Msg: fmt.Sprintf("the sheet is damaged (%v); open the workbook in Excel and save it again", p)}
+			s.fatal = &Error{File: s.file, Line: s.row, fatal: true, Msg: msgSheetDamaged.With("Error", fmt.Sprint(p))}
 			line, cells, err = 0, nil, s.fatal
 		}
 	}()
 	if !s.raw.Next() {
 		if e := s.raw.Error(); e != nil {
-			s.fatal = &Error{File: s.file, Line: s.row + 1, fatal: true, Msg: "cannot read the sheet: " + e.Error() + "; open the workbook in Excel and save it again"}
+			s.fatal = &Error{File: s.file, Line: s.row + 1, fatal: true, Msg: msgSheetUnreadable.With("Error", e.Error())}
 			return 0, nil, s.fatal
 		}
 		return 0, nil, io.EOF
@@ -134,7 +150,7 @@ func (s *xlsxSource) next() (line int, cells []string, err error) {
 		if errors.As(err, &te) {
 			return s.row, nil, te
 		}
-		s.fatal = &Error{File: s.file, Line: s.row, fatal: true, Msg: "cannot read the row: " + err.Error() + "; open the workbook in Excel and save it again"}
+		s.fatal = &Error{File: s.file, Line: s.row, fatal: true, Msg: msgRowUnreadable.With("Error", err.Error())}
 		return 0, nil, s.fatal
 	}
 	return s.row, cells, nil
@@ -157,8 +173,7 @@ func (s *xlsxSource) merge(raw, disp []string) ([]string, error) {
 			continue
 		}
 		if i >= s.maxCols {
-			return nil, &Error{File: s.file, Line: s.row, Column: i + 1, Value: v,
-				Msg: "row has more than " + strconv.Itoa(s.maxCols) + " columns; delete the unused columns to the right of the table"}
+			return nil, &Error{File: s.file, Line: s.row, Column: i + 1, Value: v, Msg: msgTooManyColumns.With("Max", strconv.Itoa(s.maxCols))}
 		}
 		out[i], last = v, i
 	}
@@ -240,7 +255,7 @@ func (s *xlsxSource) close() error {
 	}
 	errs = append(errs, s.f.Close())
 	if err := errors.Join(errs...); err != nil {
-		return &Error{File: s.file, Msg: "cannot release temporary files: " + err.Error()}
+		return &Error{File: s.file, Msg: msgTempFiles.With("Error", err.Error())}
 	}
 	return nil
 }

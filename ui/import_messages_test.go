@@ -1,0 +1,113 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"text/template"
+
+	"golang.org/x/text/unicode/norm"
+
+	"danvan/assets"
+	"danvan/data/message"
+	"danvan/data/period"
+	"danvan/data/tabular"
+)
+
+// messagePackages make every message an import can show; their templates are
+// registered when they are loaded, and the Import screen loads them all.
+var messagePackages = []string{"../data/importer", "../data/tabular", "../data/period"}
+
+// Every message the importer, the file reader and the period parser can give has
+// an English and a Vietnamese translation with the same placeholders, so a message
+// added without its translation fails here.
+func TestImportMessagesAreTranslated(t *testing.T) {
+	read := func(name string) map[string]any {
+		b, err := assets.Translations.ReadFile("translation/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]any{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		return m
+	}
+	en, vi := read("en.json"), read("vi.json")
+	templates := message.Templates()
+	// One message of each package, made the way the importer meets them, shows
+	// that their templates are among those checked.
+	_, err := period.Parse("Q5/2024")
+	var pe *period.ParseError
+	_, _, nerr := tabular.ParseNumber("12abc", tabular.DotDecimal)
+	var te *tabular.Error
+	if !errors.As(err, &pe) || !errors.As(nerr, &te) {
+		t.Fatalf("no message errors: %v, %v", err, nerr)
+	}
+	for _, want := range []string{pe.Msg.Template, te.Msg.Template} {
+		if !slices.Contains(templates, want) {
+			t.Errorf("%q is not registered", want)
+		}
+	}
+	if len(templates) < 60 {
+		t.Fatalf("only %d templates registered", len(templates))
+	}
+
+	placeholder := regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
+	names := func(s string) []string {
+		var out []string
+		for _, m := range placeholder.FindAllStringSubmatch(s, -1) {
+			out = append(out, m[1])
+		}
+		slices.Sort(out)
+		return slices.Compact(out)
+	}
+	for _, k := range templates {
+		if e, ok := en[k].(string); !ok || e != k {
+			t.Errorf("en.json: %q is not translated to itself", k)
+		}
+		v, ok := vi[k].(string)
+		if !ok {
+			t.Errorf("vi.json lacks %q", k)
+			continue
+		}
+		if v == k || !norm.NFC.IsNormalString(v) {
+			t.Errorf("vi.json: %q is not translated, or not in NFC: %q", k, v)
+		}
+		if !slices.Equal(names(v), names(k)) {
+			t.Errorf("vi.json: %q has placeholders %v, the English %v", v, names(v), names(k))
+		}
+		if _, err := template.New("").Parse(v); err != nil {
+			t.Errorf("vi.json: %q: %v", v, err)
+		}
+	}
+}
+
+// A message made without message.New would not be registered, and so neither
+// translated nor checked above.
+func TestImportMessagesAreAllRegistered(t *testing.T) {
+	literal := regexp.MustCompile(`message\.Text\{[^}]`)
+	for _, dir := range messagePackages {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil || len(files) == 0 {
+			t.Fatalf("%s: no Go files (%v)", dir, err)
+		}
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			src, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if loc := literal.FindIndex(src); loc != nil {
+				t.Errorf("%s makes a message.Text by hand (%q); make its template with message.New", f, src[loc[0]:min(loc[1]+40, len(src))])
+			}
+		}
+	}
+}
