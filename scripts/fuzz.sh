@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fuzzes every Fuzz target for FUZZTIME each (default 60s). Kept out of the test
-# command because a fuzzer's finds are random: a new crash is a bug to fix and its
-# input is saved under testdata/fuzz/, where every later `go test` replays it.
+# Fuzzes every Fuzz target for FUZZTIME each (default 60s). The test command fuzzes
+# only the file reader and the period parser, for a few seconds; this is the long
+# run to do before a release. A crash is a bug to fix; its input is saved under
+# testdata/fuzz/, where every later `go test` replays it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
