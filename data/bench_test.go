@@ -24,6 +24,16 @@ func benchValues() int {
 	return 6_021_000
 }
 
+// TestMain removes the benchmark database, 700 MB at national scale, when the
+// test binary ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if national.path != "" {
+		os.RemoveAll(filepath.Dir(national.path))
+	}
+	os.Exit(code)
+}
+
 var national struct {
 	once sync.Once
 	path string

@@ -102,7 +102,7 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 		return nil, err
 	}
 	setup := []string{
-		`CREATE TEMP TABLE IF NOT EXISTS write_source (source TEXT, batch_id INTEGER, changed_by TEXT)`,
+		`CREATE TEMP TABLE IF NOT EXISTS write_source (source TEXT, batch_id INTEGER, changed_by TEXT, changed_at TEXT)`,
 		`DELETE FROM temp.write_source`,
 		`CREATE TEMP TABLE IF NOT EXISTS write_duplicate (n INTEGER PRIMARY KEY, indicator_id INTEGER, period_start TEXT,
 			period_end TEXT, locality_id INTEGER, unit_id INTEGER)`,
@@ -122,7 +122,7 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 				INSERT INTO main.value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
 					old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
 				SELECT NEW.indicator_id, NEW.locality_id, NEW.period, NEW.unit_id, OLD.value, NEW.value,
-					OLD.note, NEW.note, OLD.batch_id, s.source, s.batch_id, s.changed_by, NEW.changed_at
+					OLD.note, NEW.note, OLD.batch_id, s.source, s.batch_id, s.changed_by, COALESCE(NEW.changed_at, s.changed_at)
 				FROM temp.write_source s;
 			END`,
 	}
@@ -132,7 +132,7 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 				INSERT INTO main.value_history(indicator_id, locality_id, period, unit_id, old_value, new_value,
 					old_note, new_note, old_batch_id, source, batch_id, changed_by, changed_at)
 				SELECT NEW.indicator_id, NEW.locality_id, NEW.period, NEW.unit_id, NULL, NEW.value,
-					NULL, NEW.note, NULL, s.source, s.batch_id, s.changed_by, NEW.changed_at
+					NULL, NEW.note, NULL, s.source, s.batch_id, s.changed_by, COALESCE(NEW.changed_at, s.changed_at)
 				FROM temp.write_source s;
 			END`)
 	}
@@ -141,7 +141,7 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 			return nil, fmt.Errorf("prepare to write values: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, "INSERT INTO temp.write_source VALUES (?, ?, ?)", src.Kind, w.batch, src.User); err != nil {
+	if _, err := tx.ExecContext(ctx, "INSERT INTO temp.write_source VALUES (?, ?, ?, ?)", src.Kind, w.batch, src.User, w.at); err != nil {
 		return nil, err
 	}
 	var err error
@@ -293,7 +293,12 @@ func (w *valueWriter) encode(rows []pendingRow) (args []any, lean bool) {
 		columns = leanColumns
 	}
 	args = make([]any, 0, 2+len(rows)*columns)
-	args = append(args, w.batch, w.at)
+	// A batch's values carry no time of their own (see the migration).
+	var defaultAt any = w.at
+	if w.src.BatchID != 0 {
+		defaultAt = nil
+	}
+	args = append(args, w.batch, defaultAt)
 	for _, r := range rows {
 		v := r.v
 		d := w.dates[v.Period]

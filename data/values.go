@@ -129,9 +129,10 @@ func (s *Store) Values(ctx context.Context, f ValueFilter) ([]ValueRow, error) {
 		where = append(where, `v.locality_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT l.id FROM locality l JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub)`)
 		args = append(args, f.LocalityID)
 	}
-	q := `SELECT v.indicator_id, v.locality_id, v.unit_id, v.period, v.value, v.note, COALESCE(v.batch_id, 0), v.changed_at,
-		l.code, l.name, i.code, i.name, u.code, u.name
-		FROM value v JOIN locality l ON l.id = v.locality_id JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id`
+	q := `SELECT v.indicator_id, v.locality_id, v.unit_id, v.period, v.value, v.note, COALESCE(v.batch_id, 0),
+		COALESCE(v.changed_at, b.imported_at), l.code, l.name, i.code, i.name, u.code, u.name
+		FROM value v JOIN locality l ON l.id = v.locality_id JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id
+		LEFT JOIN import_batch b ON b.id = v.batch_id`
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}

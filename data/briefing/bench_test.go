@@ -17,6 +17,16 @@ import (
 	"danvan/data/period"
 )
 
+// TestMain removes the benchmark database, 700 MB at national scale, when the
+// test binary ends.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if national.path != "" {
+		os.RemoveAll(filepath.Dir(national.path))
+	}
+	os.Exit(code)
+}
+
 var national struct {
 	once sync.Once
 	path string

@@ -72,18 +72,27 @@ func National(ctx context.Context, path string, values int, targets bool) error 
 	months := `WITH RECURSIVE m(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM m WHERE i < 59),
 		c AS (SELECT id FROM locality WHERE level = 'commune')`
 	monthStart := `printf('%04d-%02d-01', 2020 + m.i / 12, m.i % 12 + 1)`
+	// The values are stored as one import batch would write them: with the batch,
+	// and without a time of their own.
+	var batch int64
+	err = db.QueryRowContext(ctx, `INSERT INTO import_batch(file_name, sha256, unit_id, imported_at, imported_by, rows, inserted, status)
+		VALUES ('quoc-gia.csv', 'datagen', ?, '2025-01-01T00:00:00Z', 'datagen', ?, ?, 'committed') RETURNING id`,
+		unit.ID, values, values).Scan(&batch)
+	if err != nil {
+		return fmt.Errorf("generate batch: %w", err)
+	}
 	_, err = db.ExecContext(ctx, months+`
-		INSERT INTO value(indicator_id, locality_id, period, unit_id, period_start, period_end, value, changed_at)
+		INSERT INTO value(indicator_id, locality_id, period, unit_id, period_start, period_end, value, batch_id)
 		SELECT ind.id, c.id, printf('%04d%02d', 2020 + m.i / 12, m.i % 12 + 1), ?,
 			`+monthStart+`, date(`+monthStart+`, '+1 month', '-1 day'),
-			(c.id * 7 + m.i * 3 + ind.id) % 13, '2025-01-01T00:00:00Z'
-		FROM c, m, indicator ind LIMIT ?`, unit.ID, values)
+			(c.id * 7 + m.i * 3 + ind.id) % 13, ?
+		FROM c, m, indicator ind LIMIT ?`, unit.ID, batch, values)
 	if err != nil {
 		return fmt.Errorf("generate values: %w", err)
 	}
 	// What the store's writers record with every value: when each report arrived.
 	_, err = db.ExecContext(ctx, `INSERT INTO report_received(unit_id, indicator_id, period, period_start, period_end, first_at)
-		SELECT unit_id, indicator_id, period, period_start, period_end, min(changed_at) FROM value
+		SELECT unit_id, indicator_id, period, period_start, period_end, '2025-01-01T00:00:00Z' FROM value
 		GROUP BY unit_id, indicator_id, period_start, period_end`)
 	if err != nil {
 		return fmt.Errorf("generate report dates: %w", err)
