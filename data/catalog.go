@@ -5,7 +5,18 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
+
+	"danvan/data/message"
+)
+
+// What an officer editing the catalog and the units can be told.
+var (
+	msgNotRollup           = message.New("{{.Name}} is not a rollup; use sum, last or max")
+	msgIndicatorNotFound   = message.New("indicator {{.Code}} was not found")
+	msgIndicatorIDNotFound = message.New("the indicator was not found")
+	msgUnitCodeNotFound    = message.New("unit {{.Code}} was not found")
 )
 
 // Rollup says how an indicator's values combine over time.
@@ -25,7 +36,7 @@ func ParseRollup(s string) (Rollup, error) {
 	case Sum, Last, Max:
 		return r, nil
 	}
-	return "", fmt.Errorf("%q is not a rollup; use sum, last or max", s)
+	return "", msgNotRollup.With("Name", strconv.Quote(s)).Err()
 }
 
 // Indicator is one entry of the catalog of reported quantities.
@@ -82,7 +93,7 @@ func (s *Store) Indicators(ctx context.Context) ([]Indicator, error) {
 func (s *Store) IndicatorByCode(ctx context.Context, code string) (Indicator, error) {
 	in, err := scanIndicator(s.ro.QueryRowContext(ctx, "SELECT "+indicatorColumns+" FROM indicator WHERE code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("indicator %q: %w", code, ErrNotFound)
+		return in, msgIndicatorNotFound.With("Code", code).Wrap(ErrNotFound)
 	}
 	return in, err
 }
@@ -91,7 +102,7 @@ func (s *Store) IndicatorByCode(ctx context.Context, code string) (Indicator, er
 func (s *Store) Indicator(ctx context.Context, id int64) (Indicator, error) {
 	in, err := scanIndicator(s.ro.QueryRowContext(ctx, "SELECT "+indicatorColumns+" FROM indicator WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return in, fmt.Errorf("indicator #%d: %w", id, ErrNotFound)
+		return in, msgIndicatorIDNotFound.With().Wrap(ErrNotFound)
 	}
 	return in, err
 }
@@ -143,7 +154,7 @@ func (s *Store) Units(ctx context.Context) ([]Unit, error) {
 func (s *Store) UnitByCode(ctx context.Context, code string) (Unit, error) {
 	u, err := scanUnit(s.ro.QueryRowContext(ctx, "SELECT "+unitColumns+" FROM unit WHERE code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, fmt.Errorf("unit %q: %w", code, ErrNotFound)
+		return u, msgUnitCodeNotFound.With("Code", code).Wrap(ErrNotFound)
 	}
 	return u, err
 }

@@ -5,12 +5,39 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
+	"danvan/data/message"
 	"danvan/data/period"
 	"danvan/data/vntext"
 )
+
+// What an officer editing localities can be told. Dates in them are dd/mm/yyyy.
+var (
+	msgLocalityIncomplete = message.New("a locality needs a code, a name and a level")
+	msgLocalityNoName     = message.New("a locality needs a name")
+	msgParentNotFound     = message.New("the parent of {{.Name}} was not found")
+	msgParentNotInForce   = message.New("{{.Parent}} is not in force on {{.Date}}, so {{.Name}} cannot sit under it")
+	msgCodeInUse          = message.New("code {{.Code}} is already used by another locality in force on {{.Date}}; codes are unique among localities in force on the same day")
+	msgMoveUnderItself    = message.New("a locality cannot be moved under itself or one of its own children")
+	msgNewParentNotFound  = message.New("the new parent was not found")
+	msgChildrenInForce    = message.New("{{.N}} localities under it are still in force after {{.Date}}; close or move them first")
+	msgCloseBeforeStart   = message.New("the locality was not found, or it starts after {{.Date}}")
+	msgLocalityInUse      = message.New("it is referred to by {{.Refs}}; close it instead of deleting it")
+	msgRefChildren        = message.New("{{.N}} localities under it")
+	msgRefValues          = message.New("{{.N}} reported values")
+	msgRefTargets         = message.New("{{.N}} targets")
+	msgRefUnits           = message.New("{{.N}} units")
+	msgRefLinks           = message.New("{{.N}} reform links")
+	msgMergeTooFew        = message.New("a merge takes at least two localities")
+	msgSplitTooFew        = message.New("a split makes at least two localities")
+	msgLocalityNotFound   = message.New("the locality was not found")
+)
+
+// dmy writes a date the Vietnamese way, as messages show it.
+func dmy(t time.Time) string { return t.Format("02/01/2006") }
 
 // Editing localities by hand: the next reform will come, and a headquarters may need
 // to record it before an official list is published.
@@ -19,7 +46,7 @@ import (
 func (s *Store) AddLocality(ctx context.Context, l Locality) (Locality, error) {
 	l.Code, l.Name, l.Level = strings.TrimSpace(l.Code), vntext.NFC(strings.TrimSpace(l.Name)), strings.TrimSpace(l.Level)
 	if l.Code == "" || l.Name == "" || l.Level == "" {
-		return l, errors.New("a locality needs a code, a name and a level")
+		return l, msgLocalityIncomplete.With().Err()
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -33,17 +60,17 @@ func insertLocality(ctx context.Context, tx *sql.Tx, l Locality) (int64, error) 
 	if l.ParentID != 0 {
 		p, err := scanLocality(tx.QueryRowContext(ctx, "SELECT "+localityColumns+" FROM locality WHERE id = ?", l.ParentID))
 		if err != nil {
-			return 0, fmt.Errorf("parent of %s: %w", l.Name, ErrNotFound)
+			return 0, msgParentNotFound.With("Name", l.Name).Wrap(ErrNotFound)
 		}
 		if !p.ValidOn(l.ValidFrom) {
-			return 0, fmt.Errorf("%s is not in force on %s, so %s cannot sit under it", p.Name, day(l.ValidFrom), l.Name)
+			return 0, msgParentNotInForce.With("Parent", p.Name, "Date", dmy(l.ValidFrom), "Name", l.Name).Err()
 		}
 	}
 	res, err := tx.ExecContext(ctx, "INSERT INTO locality(code, name, level, parent_id, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?)",
 		l.Code, l.Name, l.Level, nullID(l.ParentID), day(l.ValidFrom), nullDay(l.ValidTo))
 	if err != nil {
 		if strings.Contains(err.Error(), "overlapping date") {
-			return 0, fmt.Errorf("code %s is already used by another locality in force on %s; codes are unique among localities in force on the same day", l.Code, day(l.ValidFrom))
+			return 0, msgCodeInUse.With("Code", l.Code, "Date", dmy(l.ValidFrom)).Err()
 		}
 		return 0, err
 	}
@@ -55,7 +82,7 @@ func insertLocality(ctx context.Context, tx *sql.Tx, l Locality) (int64, error) 
 func (s *Store) RenameLocality(ctx context.Context, id int64, name string) error {
 	name = vntext.NFC(strings.TrimSpace(name))
 	if name == "" {
-		return errors.New("a locality needs a name")
+		return msgLocalityNoName.With().Err()
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		return expectOne(tx.ExecContext(ctx, "UPDATE locality SET name = ? WHERE id = ?", name, id))
@@ -67,10 +94,10 @@ func (s *Store) MoveLocality(ctx context.Context, id, parentID int64) error {
 	return s.write(ctx, func(tx *sql.Tx) error {
 		for p := parentID; p != 0; {
 			if p == id {
-				return errors.New("a locality cannot be moved under itself or one of its own children")
+				return msgMoveUnderItself.With().Err()
 			}
 			if err := tx.QueryRowContext(ctx, "SELECT COALESCE(parent_id, 0) FROM locality WHERE id = ?", p).Scan(&p); err != nil {
-				return fmt.Errorf("new parent: %w", ErrNotFound)
+				return msgNewParentNotFound.With().Wrap(ErrNotFound)
 			}
 		}
 		return expectOne(tx.ExecContext(ctx, "UPDATE locality SET parent_id = ? WHERE id = ?", nullID(parentID), id))
@@ -89,14 +116,14 @@ func closeLocality(ctx context.Context, tx *sql.Tx, id int64, lastDay time.Time)
 		return err
 	}
 	if open > 0 {
-		return fmt.Errorf("%d localities under it are still in force after %s; close or move them first", open, day(lastDay))
+		return msgChildrenInForce.With("N", strconv.Itoa(open), "Date", dmy(lastDay)).Err()
 	}
 	res, err := tx.ExecContext(ctx, "UPDATE locality SET valid_to = ? WHERE id = ? AND valid_from <= ?", day(lastDay), id, day(lastDay))
 	if err != nil {
 		return err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fmt.Errorf("locality #%d does not exist or starts after %s", id, day(lastDay))
+		return msgCloseBeforeStart.With("Date", dmy(lastDay)).Err()
 	}
 	return nil
 }
@@ -109,17 +136,32 @@ type References struct {
 // Any reports whether anything refers to the locality.
 func (r References) Any() bool { return r != References{} }
 
-func (r References) String() string {
-	var parts []string
-	for _, p := range []struct {
-		n    int
-		what string
-	}{{r.Children, "localities under it"}, {r.Values, "reported values"}, {r.Targets, "targets"}, {r.Units, "units"}, {r.Links, "reform links"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
+func (r References) String() string { return joinEnglish(r.Parts()) }
+
+// Parts lists what refers to the locality, one message for each kind.
+func (r References) Parts() []message.Text {
+	return countParts([]int{r.Children, r.Values, r.Targets, r.Units, r.Links},
+		[]message.Template{msgRefChildren, msgRefValues, msgRefTargets, msgRefUnits, msgRefLinks})
+}
+
+// countParts gives a message for each non-zero count, made from its template.
+func countParts(counts []int, what []message.Template) []message.Text {
+	var parts []message.Text
+	for i, n := range counts {
+		if n > 0 {
+			parts = append(parts, what[i].With("N", strconv.Itoa(n)))
 		}
 	}
-	return strings.Join(parts, ", ")
+	return parts
+}
+
+// joinEnglish renders messages in English, joined with ", ".
+func joinEnglish(parts []message.Text) string {
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		out[i] = p.String()
+	}
+	return strings.Join(out, ", ")
 }
 
 // LocalityReferences counts what refers to the locality.
@@ -143,7 +185,7 @@ func (s *Store) DeleteLocality(ctx context.Context, id int64) error {
 		return err
 	}
 	if refs.Any() {
-		return fmt.Errorf("it is referred to by %s; close it instead of deleting it", refs)
+		return msgLocalityInUse.With().Err().WithList("Refs", refs.Parts())
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		return expectOne(tx.ExecContext(ctx, "DELETE FROM locality WHERE id = ?", id))
@@ -155,13 +197,15 @@ func (s *Store) DeleteLocality(ctx context.Context, id int64) error {
 // results adding up. Old codes keep resolving for old periods.
 func (s *Store) MergeLocalities(ctx context.Context, olds []int64, into Locality, date time.Time) (Locality, error) {
 	if len(olds) < 2 {
-		return into, errors.New("a merge takes at least two localities")
+		return into, msgMergeTooFew.With().Err()
 	}
 	into.ValidFrom = date
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		for _, id := range olds {
 			if err := closeLocality(ctx, tx, id, date.AddDate(0, 0, -1)); err != nil {
-				return fmt.Errorf("locality #%d: %w", id, err)
+				name := fmt.Sprintf("#%d", id)
+				_ = tx.QueryRowContext(ctx, "SELECT name FROM locality WHERE id = ?", id).Scan(&name)
+				return fmt.Errorf("%s: %w", name, err)
 			}
 		}
 		var err error
@@ -182,7 +226,7 @@ func (s *Store) MergeLocalities(ctx context.Context, olds []int64, into Locality
 // before, the parts open, and each is linked as receiving a part of it.
 func (s *Store) SplitLocality(ctx context.Context, old int64, parts []Locality, date time.Time) ([]Locality, error) {
 	if len(parts) < 2 {
-		return nil, errors.New("a split makes at least two localities")
+		return nil, msgSplitTooFew.With().Err()
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		if err := closeLocality(ctx, tx, old, date.AddDate(0, 0, -1)); err != nil {
@@ -281,7 +325,7 @@ func expectOne(res sql.Result, err error) error {
 		return err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return fmt.Errorf("locality: %w", ErrNotFound)
+		return msgLocalityNotFound.With().Wrap(ErrNotFound)
 	}
 	return nil
 }

@@ -5,9 +5,19 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
+	"danvan/data/message"
 	"danvan/data/period"
+)
+
+// What an officer editing programs and their targets can be told.
+var (
+	msgProgramEndsFirst   = message.New("program {{.Code}} ends ({{.End}}) before it starts ({{.Start}})")
+	msgIndicatorNoContent = message.New("indicator {{.Code}} is under key content {{.Content}}, which the program does not have")
+	msgProgramNotFound    = message.New("program {{.Code}} was not found")
+	msgTargetNegative     = message.New("the target for {{.Period}} is negative or not a number ({{.Value}})")
 )
 
 // Program is a coordination program signed by units with local committees,
@@ -47,7 +57,7 @@ func (p Program) Periods() []period.Period {
 // its key contents, indicators and units, in one transaction. Targets are kept.
 func (s *Store) SaveProgram(ctx context.Context, p Program) (Program, error) {
 	if p.End.Before(p.Start) {
-		return p, fmt.Errorf("program %s ends (%s) before it starts (%s)", p.Code, day(p.End), day(p.Start))
+		return p, msgProgramEndsFirst.With("Code", p.Code, "End", dmy(p.End), "Start", dmy(p.Start)).Err()
 	}
 	err := s.write(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, `INSERT INTO program(code, title, parties, start_date, end_date, period_type, description)
@@ -79,7 +89,7 @@ func (s *Store) SaveProgram(ctx context.Context, p Program) (Program, error) {
 			if in.KeyContent != 0 {
 				id, ok := contentIDs[in.KeyContent]
 				if !ok {
-					return fmt.Errorf("indicator %s is under key content %d, which the program does not have", in.Code, in.KeyContent)
+					return msgIndicatorNoContent.With("Code", in.Code, "Content", strconv.Itoa(in.KeyContent)).Err()
 				}
 				content = id
 			}
@@ -94,6 +104,9 @@ func (s *Store) SaveProgram(ctx context.Context, p Program) (Program, error) {
 		}
 		return nil
 	})
+	if m := (*message.Error)(nil); errors.As(err, &m) {
+		return p, err // already says what is wrong, in words the GUI translates
+	}
 	if err != nil {
 		return p, fmt.Errorf("save program %s: %w", p.Code, err)
 	}
@@ -124,7 +137,7 @@ func scanProgram(sc interface{ Scan(...any) error }) (Program, error) {
 func (s *Store) ProgramByCode(ctx context.Context, code string) (Program, error) {
 	p, err := scanProgram(s.ro.QueryRowContext(ctx, "SELECT "+programColumns+" FROM program WHERE code = ?", code))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, fmt.Errorf("program %q: %w", code, ErrNotFound)
+		return p, msgProgramNotFound.With("Code", code).Wrap(ErrNotFound)
 	}
 	if err != nil {
 		return p, err
@@ -180,7 +193,7 @@ func (s *Store) SetTargets(ctx context.Context, programID int64, targets []Targe
 		defer st.Close()
 		for _, t := range targets {
 			if t.Value < 0 {
-				return fmt.Errorf("target for %s is negative (%g)", t.Period, t.Value)
+				return msgTargetNegative.With("Period", t.Period.String(), "Value", strconv.FormatFloat(t.Value, 'g', -1, 64)).Err()
 			}
 			if _, err := st.ExecContext(ctx, programID, t.IndicatorID, t.LocalityID, t.Period.ID(), day(t.Period.Start()), day(t.Period.End()), t.Value); err != nil {
 				return fmt.Errorf("target %s: %w", t.Period, err)

@@ -6,9 +6,18 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
+	"danvan/data/message"
 	"danvan/data/period"
+)
+
+// What an officer spreading a yearly target can be told.
+var (
+	msgYearlyNotNumber = message.New("the yearly target is not a number")
+	msgYearlyNegative  = message.New("the yearly target is negative ({{.Value}})")
+	msgYearlyTooLarge  = message.New("the yearly target {{.Value}} is too large")
 )
 
 // Targets reads a program's targets for one indicator whose periods lie within
@@ -96,7 +105,7 @@ func setTargets(ctx context.Context, tx *sql.Tx, programID int64, targets []Targ
 			return errors.New("set targets: a target has no valid period")
 		}
 		if t.Value < 0 || math.IsNaN(t.Value) || math.IsInf(t.Value, 0) {
-			return fmt.Errorf("target for %s is negative or not a number (%g)", t.Period, t.Value)
+			return msgTargetNegative.With("Period", t.Period.String(), "Value", strconv.FormatFloat(t.Value, 'g', -1, 64)).Err()
 		}
 		if _, err := st.ExecContext(ctx, programID, t.IndicatorID, t.LocalityID, t.Period.ID(), day(t.Period.Start()), day(t.Period.End()), t.Value); err != nil {
 			return fmt.Errorf("target %s: %w", t.Period, err)
@@ -113,9 +122,9 @@ func setTargets(ctx context.Context, tx *sql.Tx, programID int64, targets []Targ
 func SpreadYearly(total float64, decimals int, parts int) ([]float64, error) {
 	switch {
 	case math.IsNaN(total) || math.IsInf(total, 0):
-		return nil, errors.New("the yearly target is not a number")
+		return nil, msgYearlyNotNumber.With().Err()
 	case total < 0:
-		return nil, fmt.Errorf("the yearly target is negative (%g)", total)
+		return nil, msgYearlyNegative.With("Value", strconv.FormatFloat(total, 'g', -1, 64)).Err()
 	case parts < 1:
 		return nil, fmt.Errorf("cannot spread over %d periods", parts)
 	case decimals < 0 || decimals > 6:
@@ -124,7 +133,7 @@ func SpreadYearly(total float64, decimals int, parts int) ([]float64, error) {
 	scale := math.Pow10(decimals)
 	units := math.Round(total * scale) // in the last decimal
 	if units > 1<<52 {
-		return nil, fmt.Errorf("the yearly target %g is too large", total)
+		return nil, msgYearlyTooLarge.With("Value", strconv.FormatFloat(total, 'g', -1, 64)).Err()
 	}
 	n := int64(units)
 	base, rest := n/int64(parts), n%int64(parts)

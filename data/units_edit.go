@@ -3,8 +3,17 @@ package data
 import (
 	"context"
 	"database/sql"
-	"fmt"
-	"strings"
+
+	"danvan/data/message"
+)
+
+// What an officer editing units can be told.
+var (
+	msgUnitInUse     = message.New("it is referred to by {{.Refs}}; set the day it left service instead of deleting it")
+	msgRefBatches    = message.New("{{.N}} imported files")
+	msgRefChildUnits = message.New("{{.N}} units under it")
+	msgRefPrograms   = message.New("{{.N}} programs")
+	msgUnitNotFound  = message.New("the unit was not found")
 )
 
 // UnitPrograms lists the programs a unit takes part in, newest first.
@@ -21,17 +30,12 @@ type UnitReferences struct {
 // Any reports whether anything refers to the unit.
 func (r UnitReferences) Any() bool { return r != UnitReferences{} }
 
-func (r UnitReferences) String() string {
-	var parts []string
-	for _, p := range []struct {
-		n    int
-		what string
-	}{{r.Values, "reported values"}, {r.Batches, "imported files"}, {r.Children, "units under it"}, {r.Programs, "programs"}} {
-		if p.n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", p.n, p.what))
-		}
-	}
-	return strings.Join(parts, ", ")
+func (r UnitReferences) String() string { return joinEnglish(r.Parts()) }
+
+// Parts lists what refers to the unit, one message for each kind.
+func (r UnitReferences) Parts() []message.Text {
+	return countParts([]int{r.Values, r.Batches, r.Children, r.Programs},
+		[]message.Template{msgRefValues, msgRefBatches, msgRefChildUnits, msgRefPrograms})
 }
 
 // UnitReferences counts what refers to the unit.
@@ -54,7 +58,7 @@ func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 		return err
 	}
 	if refs.Any() {
-		return fmt.Errorf("it is referred to by %s; set the day it left service instead of deleting it", refs)
+		return msgUnitInUse.With().Err().WithList("Refs", refs.Parts())
 	}
 	return s.write(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "DELETE FROM unit WHERE id = ?", id)
@@ -62,7 +66,7 @@ func (s *Store) DeleteUnit(ctx context.Context, id int64) error {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return fmt.Errorf("unit #%d: %w", id, ErrNotFound)
+			return msgUnitNotFound.With().Wrap(ErrNotFound)
 		}
 		return nil
 	})

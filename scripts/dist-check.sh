@@ -117,6 +117,10 @@ wine_started=1
 wineboot --init >"$out/wineboot.log" 2>&1 || { cat "$out/wineboot.log"; fail "wineboot failed"; }
 wineserver -w
 cp "$out/bcryptprimitives.dll" "$WINEPREFIX/drive_c/windows/system32/bcryptprimitives.dll"
+# One wineserver for every wine call that follows: each call starting its own, just
+# as the last one's server shuts down, failed now and then with "wine client error:
+# recvmsg: Connection reset by peer". The cleanup kills it.
+wineserver -p
 
 step "Windows danvanctl.exe under Wine"
 ctl_all windows "$(winepath -w "$out/windows/demo.db")" wine "$win/danvanctl.exe"

@@ -280,7 +280,7 @@ func (m *Main) ShowOpenError(path string, err error) {
 	default:
 		msg = lang.L("The database could not be opened.")
 	}
-	text := widget.NewLabel(msg + "\n\n" + lang.L("File:") + " " + path + "\n" + lang.L("Details:") + " " + err.Error())
+	text := widget.NewLabel(msg + "\n\n" + lang.L("File:") + " " + path + "\n" + lang.L("Details:") + " " + errorText(err))
 	text.Wrapping = fyne.TextWrapWord
 	d := dialog.NewCustom(lang.L("Cannot open database"), lang.L("Close"), text, m.win)
 	d.Resize(fyne.NewSize(560, 260))
@@ -361,7 +361,7 @@ func (m *Main) backup() {
 			fyne.Do(func() {
 				prog.Hide()
 				if err != nil {
-					dialog.ShowError(err, m.win)
+					showError(err, m.win)
 					return
 				}
 				dialog.ShowInformation(lang.L("Backup"), lang.L("The backup was written to:")+"\n"+dest, m.win)
@@ -395,7 +395,7 @@ func (m *Main) exportValues() {
 			err := m.exportValuesTo(context.Background(), f, path)
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowError(err, m.win)
+					showError(err, m.win)
 					return
 				}
 				dialog.ShowInformation(lang.L("Export values"), lang.L("The values were written to:")+"\n"+path, m.win)
@@ -504,7 +504,7 @@ func (m *Main) loadDemo(s *data.Store) {
 			prog.Hide()
 			bar.Stop()
 			if err != nil {
-				dialog.ShowError(err, m.win)
+				showError(err, m.win)
 			}
 			if m.store == s {
 				for _, sc := range m.screens {

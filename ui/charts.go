@@ -293,7 +293,7 @@ func (s *Charts) reload() {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.applyCatalog(progs, units)
@@ -485,7 +485,7 @@ func (s *Charts) searchLocalities() {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.LocalityMatches = found
@@ -656,9 +656,9 @@ func (s *Charts) setColumnWidths() {
 // chartErrorText says in the user's words why a chart cannot be drawn.
 func chartErrorText(err error) string {
 	if errors.Is(err, data.ErrNotFound) {
-		return lang.L("The chart cannot be drawn: the program or the locality was not found in the charted periods.") + "\n\n" + err.Error()
+		return lang.L("The chart cannot be drawn: the program or the locality was not found in the charted periods.") + "\n\n" + errorText(err)
 	}
-	return lang.L("The chart cannot be drawn:") + "\n" + err.Error()
+	return lang.L("The chart cannot be drawn:") + "\n" + errorText(err)
 }
 
 // --- Export ---
@@ -711,7 +711,7 @@ func (s *Charts) askExport(ext string) {
 			fyne.Do(func() {
 				prog.Hide()
 				if err != nil {
-					dialog.ShowError(err, s.win)
+					showError(err, s.win)
 					return
 				}
 				dialog.ShowInformation(lang.L("Export chart"), lang.L("The file was written:")+"\n"+path, s.win)
@@ -796,7 +796,7 @@ func (s *Charts) askPack() {
 		}
 		pp, err := period.Parse(strings.TrimSpace(per.Text))
 		if err != nil {
-			dialog.ShowError(errors.New(perErr), s.win)
+			showError(errors.New(perErr), s.win)
 			return
 		}
 		req := briefing.PackRequest{Program: prog.Code, Period: pp, Locality: place.Code,
@@ -834,7 +834,7 @@ func (s *Charts) runPack(req briefing.PackRequest, path string) {
 			switch {
 			case cancelled:
 			case err != nil:
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 			default:
 				dialog.ShowInformation(lang.L("Briefing pack (PDF)"), lang.L("The file was written:")+"\n"+path, s.win)
 			}

@@ -605,7 +605,7 @@ func (s *Dashboard) apply(d dashboardData, err error) {
 	s.Err = err
 	if err != nil {
 		s.cards.Hide()
-		s.Message.SetText(lang.L("The dashboard could not be loaded.") + "\n" + err.Error())
+		s.Message.SetText(lang.L("The dashboard could not be loaded.") + "\n" + errorText(err))
 		s.Message.Show()
 		return
 	}

@@ -20,7 +20,7 @@ var fileDialogSize = fyne.NewSize(900, 600)
 func askSavePath(win fyne.Window, name, dir, ext string, then func(path string)) {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, win)
+			showError(err, win)
 			return
 		}
 		if w == nil {
@@ -45,7 +45,7 @@ func askSavePath(win fyne.Window, name, dir, ext string, then func(path string))
 func askOpenPath(win fyne.Window, dir string, exts []string, then func(path string)) {
 	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, win)
+			showError(err, win)
 			return
 		}
 		if r == nil {

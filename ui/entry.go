@@ -199,7 +199,7 @@ func (e *Entry) loadCatalog(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			showError(err, e.win)
 			return
 		}
 		if e.Dirty() {
@@ -416,7 +416,7 @@ func (e *Entry) loadGrid(ctx context.Context, prog data.Program, p period.Period
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, e.win)
+			showError(err, e.win)
 			return
 		}
 		e.setGrid(locs, inds, cells)
@@ -872,7 +872,7 @@ func (e *Entry) Save(then func()) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, e.win)
+				showError(err, e.win)
 				return
 			}
 			saved := wc.Inserted + wc.Updated + n
@@ -962,7 +962,7 @@ func (e *Entry) ShowHistory() {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, e.win)
+				showError(err, e.win)
 				return
 			}
 			e.History = h

@@ -1,13 +1,17 @@
 package ui
 
 import (
+	"errors"
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/charts"
+	"danvan/data/message"
 	"danvan/data/period"
 )
 
@@ -116,4 +120,31 @@ func showProblems(l *widget.Label, problems []string) bool {
 	l.SetText(strings.Join(problems, "\n"))
 	l.Show()
 	return false
+}
+
+// errorText is what the officer is told of err. An error the data layer made of a
+// message (a code already in use, a locality still referred to...) is shown in the
+// officer's language, inside whatever the error was wrapped in; any other error
+// is shown as it is.
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	s := err.Error()
+	var m *message.Error
+	if !errors.As(err, &m) {
+		return s
+	}
+	translated := m.Render(func(t message.Text) string { return lang.L(t.Template, t.Args) })
+	if en := m.Error(); en != "" {
+		if i := strings.LastIndex(s, en); i >= 0 {
+			return s[:i] + translated + s[i+len(en):]
+		}
+	}
+	return translated
+}
+
+// showError shows err in an error dialog, in the officer's language (see errorText).
+func showError(err error, win fyne.Window) {
+	dialog.ShowError(errors.New(errorText(err)), win)
 }

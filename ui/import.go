@@ -321,7 +321,7 @@ func (s *Import) reload() {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.applyUnits(units)
@@ -1046,7 +1046,7 @@ func (s *Import) reloadBatches() {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.applyBatches(batches)
@@ -1104,7 +1104,7 @@ func (s *Import) undo(b data.Batch) {
 			}
 			if err != nil {
 				s.HistoryStatus.SetText("")
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				s.batchSelected()
 				return
 			}

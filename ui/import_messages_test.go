@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"danvan/assets"
+	"danvan/data"
 	"danvan/data/message"
 	"danvan/data/period"
 	"danvan/data/tabular"
@@ -21,7 +22,7 @@ import (
 
 // messagePackages make every message an import can show; their templates are
 // registered when they are loaded, and the Import screen loads them all.
-var messagePackages = []string{"../data/importer", "../data/tabular", "../data/period"}
+var messagePackages = []string{"../data/importer", "../data/tabular", "../data/period", "../data"}
 
 // Every message the importer, the file reader and the period parser can give has
 // an English and a Vietnamese translation with the same placeholders, so a message
@@ -49,7 +50,12 @@ func TestImportMessagesAreTranslated(t *testing.T) {
 	if !errors.As(err, &pe) || !errors.As(nerr, &te) {
 		t.Fatalf("no message errors: %v, %v", err, nerr)
 	}
-	for _, want := range []string{pe.Msg.Template, te.Msg.Template} {
+	// The data layer's own messages, which editing by hand can give, are checked too.
+	refs := data.References{Values: 1}.Parts()
+	if len(refs) != 1 {
+		t.Fatalf("References{Values: 1} lists %v", refs)
+	}
+	for _, want := range []string{pe.Msg.Template, te.Msg.Template, refs[0].Template} {
 		if !slices.Contains(templates, want) {
 			t.Errorf("%q is not registered", want)
 		}

@@ -239,7 +239,7 @@ func (s *Localities) refresh(ctx context.Context, d time.Time) {
 		}
 		if err != nil {
 			s.Status.SetText("")
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.tree = t
@@ -431,7 +431,7 @@ func (s *Localities) loadLinks(ctx context.Context, l data.Locality, links []dat
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.showDetails(l, out)
@@ -704,7 +704,7 @@ func (s *Localities) change(what string, edit func(ctx context.Context, e locali
 				return
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s: %w", what, err), s.win)
+				showError(fmt.Errorf("%s: %w", what, err), s.win)
 				return
 			}
 			s.keep(keep)
@@ -797,7 +797,7 @@ func (s *Localities) Move() {
 	}
 	s.showForm(f, lang.L("Move to another administrative unit"), lang.L("Move"), items, func() {
 		if len(f.Pick.Chosen) == 0 {
-			dialog.ShowError(errors.New(lang.L("Choose the new parent in the search results.")), s.win)
+			showError(errors.New(lang.L("Choose the new parent in the search results.")), s.win)
 			return
 		}
 		parent := f.Pick.Chosen[0].ID
@@ -860,7 +860,7 @@ func (s *Localities) Merge() {
 			}
 		}
 		if len(olds) < 2 {
-			dialog.ShowError(errors.New(lang.L("Choose at least one other locality to merge with.")), s.win)
+			showError(errors.New(lang.L("Choose at least one other locality to merge with.")), s.win)
 			return
 		}
 		date, _ := parseDate(f.Date.Text)
@@ -1083,12 +1083,12 @@ func (s *Localities) runListLoad(d *ListLoad, dryRun bool) {
 	}
 	date, ok := parseDate(d.Date.Text)
 	if !ok {
-		dialog.ShowError(errors.New(lang.L("Write the date as dd/mm/yyyy, for example 30/06/2025.")), s.win)
+		showError(errors.New(lang.L("Write the date as dd/mm/yyyy, for example 30/06/2025.")), s.win)
 		return
 	}
 	shipped, path := d.shipped[d.Source.Selected], d.path
 	if shipped == "" && path == "" {
-		dialog.ShowError(errors.New(lang.L("Choose a CSV file first.")), s.win)
+		showError(errors.New(lang.L("Choose a CSV file first.")), s.win)
 		return
 	}
 	only, reform := splitCodes(d.Only.Text), d.reform
@@ -1145,7 +1145,7 @@ func (s *Localities) runListLoad(d *ListLoad, dryRun bool) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			d.Summary.SetText(summary)

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -183,8 +184,10 @@ func TestLocalitiesDeleteReferredShowsWhy(t *testing.T) {
 	test.Tap(s.DeleteButton)
 	tapOverlayButton(t, w, "Xoá")
 	s.work.Wait()
-	if !containsText(renderedTexts(w), "reported values") {
-		t.Fatalf("the refusal does not say what refers to it: %q", renderedTexts(w))
+	// The refusal says, in the officer's language, what refers to the locality.
+	const why = "Không xoá được địa bàn: có 360 số liệu đã báo cáo, 180 chỉ tiêu giao, 1 liên kết sắp xếp đơn vị hành chính đang gắn với địa bàn này; hãy chấm dứt hiệu lực thay vì xoá"
+	if texts := renderedTexts(w); !slices.Contains(texts, why) || containsText(texts, "referred to") {
+		t.Fatalf("the refusal does not say in Vietnamese what refers to it: %q", texts)
 	}
 	if _, err := store.Locality(context.Background(), l.ID); err != nil {
 		t.Fatal("Xã Hữu Lễ was deleted")

@@ -112,7 +112,7 @@ func (s *Programs) refresh(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.programs = ps
@@ -143,7 +143,7 @@ func (s *Programs) loadProgram(ctx context.Context, code string) {
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.Selected = p
@@ -297,7 +297,7 @@ func (s *Programs) openForm(edit bool) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.Form = newProgramForm(s, p, edit, inds, units)
@@ -720,7 +720,7 @@ func (f *ProgramForm) Save() {
 			case problem != "":
 				f.showProblems([]string{problem})
 			case err != nil:
-				f.showProblems([]string{lang.L("The program could not be saved:") + " " + err.Error()})
+				f.showProblems([]string{lang.L("The program could not be saved:") + " " + errorText(err)})
 			default:
 				f.dlg.Hide()
 				s.saved(saved)
@@ -789,7 +789,7 @@ func (f *ProgramForm) openIndicatorForm() {
 			fyne.Do(func() {
 				g.SaveButton.Enable()
 				if err != nil {
-					g.Error.SetText(lang.L("The indicator could not be saved:") + " " + err.Error())
+					g.Error.SetText(lang.L("The indicator could not be saved:") + " " + errorText(err))
 					g.Error.Show()
 					return
 				}

@@ -350,7 +350,7 @@ func (s *Settings) showBackupDir() {
 func (s *Settings) chooseDir() {
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		if u == nil {
@@ -371,17 +371,17 @@ func (s *Settings) save() bool {
 	amber, err2 := parsePercent(s.Amber.Text)
 	for _, err := range []error{err1, err2} {
 		if err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, errorText(err))
 		}
 	}
 	if err1 == nil && err2 == nil {
 		if err := checkThresholds(green, amber); err != nil {
-			problems = append(problems, err.Error())
+			problems = append(problems, errorText(err))
 		}
 	}
 	keep, err := parseKeep(s.Keep.Text)
 	if err != nil {
-		problems = append(problems, err.Error())
+		problems = append(problems, errorText(err))
 	}
 	if len(problems) > 0 {
 		s.Error.SetText(strings.Join(problems, "\n"))

@@ -283,7 +283,7 @@ func (s *Targets) load(ctx context.Context, in data.ProgramIndicator, p period.P
 			return
 		}
 		if err != nil {
-			s.showError(lang.L("The targets could not be loaded:") + " " + err.Error())
+			s.showError(lang.L("The targets could not be loaded:") + " " + errorText(err))
 			return
 		}
 		s.Error.Hide()
@@ -512,7 +512,7 @@ func (s *Targets) SpreadYear() {
 			parts, err = data.SpreadYearly(v, in.Decimals, year)
 		}
 		if err != nil {
-			problems = append(problems, l.Name+": "+err.Error())
+			problems = append(problems, l.Name+": "+errorText(err))
 			continue
 		}
 		for c, x := range parts {
@@ -553,7 +553,7 @@ func (s *Targets) CopyPrevious() {
 				return // the grid changed meanwhile
 			}
 			if err != nil {
-				s.showError(lang.L("The targets could not be loaded:") + " " + err.Error())
+				s.showError(lang.L("The targets could not be loaded:") + " " + errorText(err))
 				return
 			}
 			byLoc := map[int64]float64{}
@@ -594,7 +594,7 @@ func (s *Targets) edits() (set, del []data.Target, problems []string) {
 			}
 			v, err := s.parseCell(t, in.Decimals)
 			if err != nil {
-				problems = append(problems, where+err.Error())
+				problems = append(problems, where+errorText(err))
 				continue
 			}
 			if had && v == old {
@@ -635,7 +635,7 @@ func (s *Targets) save(then func()) {
 				return
 			}
 			if err != nil {
-				s.showError(lang.L("The targets could not be saved:") + " " + err.Error())
+				s.showError(lang.L("The targets could not be saved:") + " " + errorText(err))
 				return
 			}
 			for _, t := range ts {

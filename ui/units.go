@@ -210,7 +210,7 @@ func (s *Units) refresh(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.byID = make(map[int64]data.Unit, len(units))
@@ -261,7 +261,7 @@ func (s *Units) selectUnit(id int64) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.showDetails(ps)
@@ -431,7 +431,7 @@ func (s *Units) save(e unitEditor, f *UnitForm) {
 	u.ValidFrom, _ = parseDate(f.From.Text)
 	u.ValidTo, _ = parseDate(f.To.Text)
 	if !u.ValidTo.IsZero() && !u.ValidFrom.IsZero() && u.ValidTo.Before(u.ValidFrom) {
-		dialog.ShowError(errors.New(lang.L("The unit leaves service before it starts.")), s.win)
+		showError(errors.New(lang.L("The unit leaves service before it starts.")), s.win)
 		return
 	}
 	ctx := s.ctx
@@ -442,7 +442,7 @@ func (s *Units) save(e unitEditor, f *UnitForm) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(fmt.Errorf("%s: %w", lang.L("The unit was not saved"), err), s.win)
+				showError(fmt.Errorf("%s: %w", lang.L("The unit was not saved"), err), s.win)
 				return
 			}
 			s.Selected = data.Unit{ID: saved.ID}
@@ -474,7 +474,7 @@ func (s *Units) Delete() {
 						return
 					}
 					if err != nil {
-						dialog.ShowError(fmt.Errorf("%s: %w", lang.L("The unit was not deleted"), err), s.win)
+						showError(fmt.Errorf("%s: %w", lang.L("The unit was not deleted"), err), s.win)
 						return
 					}
 					s.reload()

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -102,8 +103,9 @@ func TestUnitsShowProgramsAndRefuseDeletingUsedUnits(t *testing.T) {
 	test.Tap(s.DeleteButton)
 	tapOverlayButton(t, w, "Xoá")
 	s.work.Wait()
-	if !containsText(renderedTexts(w), "reported values") {
-		t.Fatalf("the refusal does not say what refers to the unit: %q", renderedTexts(w))
+	const why = "Không xoá được đơn vị: có 1280 số liệu đã báo cáo, 2 chương trình phối hợp đang gắn với đơn vị này; hãy nhập ngày thôi hoạt động thay vì xoá"
+	if texts := renderedTexts(w); !slices.Contains(texts, why) || containsText(texts, "referred to") {
+		t.Fatalf("the refusal does not say in Vietnamese what refers to the unit: %q", texts)
 	}
 	if _, err := store.UnitByCode(context.Background(), "BCHQS-CL"); err != nil {
 		t.Fatal("BCHQS-CL was deleted")

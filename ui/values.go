@@ -245,7 +245,7 @@ func (s *Values) loadFilters(ctx context.Context) {
 			return
 		}
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.applyCatalog(c, folded)
@@ -445,7 +445,7 @@ func (s *Values) refresh(ctx context.Context, f data.ValueFilter) {
 		}
 		if err != nil {
 			s.Count.SetText("")
-			dialog.ShowError(err, s.win)
+			showError(err, s.win)
 			return
 		}
 		s.More = len(rows) > maxValueRows
@@ -473,7 +473,7 @@ func (s *Values) showHistory(r data.ValueRow) {
 				return
 			}
 			if err != nil {
-				dialog.ShowError(err, s.win)
+				showError(err, s.win)
 				return
 			}
 			s.History = h
