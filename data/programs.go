@@ -183,22 +183,5 @@ type Target struct {
 // SetTargets writes targets of a program in one transaction, replacing existing ones
 // with the same key.
 func (s *Store) SetTargets(ctx context.Context, programID int64, targets []Target) error {
-	return s.write(ctx, func(tx *sql.Tx) error {
-		st, err := tx.PrepareContext(ctx, `INSERT INTO target(program_id, indicator_id, locality_id, period, period_start, period_end, value)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT(program_id, indicator_id, locality_id, period) DO UPDATE SET value = excluded.value`)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, t := range targets {
-			if t.Value < 0 {
-				return msgTargetNegative.With("Period", t.Period.String(), "Value", strconv.FormatFloat(t.Value, 'g', -1, 64)).Err()
-			}
-			if _, err := st.ExecContext(ctx, programID, t.IndicatorID, t.LocalityID, t.Period.ID(), day(t.Period.Start()), day(t.Period.End()), t.Value); err != nil {
-				return fmt.Errorf("target %s: %w", t.Period, err)
-			}
-		}
-		return nil
-	})
+	return s.write(ctx, func(tx *sql.Tx) error { return setTargets(ctx, tx, programID, targets) })
 }

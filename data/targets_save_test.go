@@ -3,7 +3,6 @@ package data
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"slices"
 	"testing"
 
@@ -12,27 +11,7 @@ import (
 
 func TestSaveTargetsSetsAndDeletesInOneTransaction(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.ProgramByCode(ctx, "CTPH-2026")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := s.IndicatorByCode(ctx, "DUONG_KM")
-	if err != nil {
-		t.Fatal(err)
-	}
-	locs, err := s.SearchLocalities(ctx, "", period.MustParse("2026").End(), 3)
-	if err != nil || len(locs) < 3 {
-		t.Fatalf("localities: %v %v", locs, err)
-	}
-	a, b := locs[1].ID, locs[2].ID
+	s, p, in, a, b := targetsFixture(t)
 	y, q1 := period.MustParse("2026"), period.MustParse("2026Q1")
 	start := []Target{
 		{IndicatorID: in.ID, LocalityID: a, Period: y, Value: 40},

@@ -12,27 +12,7 @@ import (
 
 func TestTargetsReadsWhatSetTargetsWrote(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	if err := s.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	p, err := s.ProgramByCode(ctx, "CTPH-2026")
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := s.IndicatorByCode(ctx, "DUONG_KM")
-	if err != nil {
-		t.Fatal(err)
-	}
-	locs, err := s.SearchLocalities(ctx, "", period.MustParse("2026").End(), 3)
-	if err != nil || len(locs) < 3 {
-		t.Fatalf("localities: %v %v", locs, err)
-	}
-	a, b := locs[1].ID, locs[2].ID
+	s, p, in, a, b := targetsFixture(t)
 	want := []Target{
 		{IndicatorID: in.ID, LocalityID: a, Period: period.MustParse("2026"), Value: 40},
 		{IndicatorID: in.ID, LocalityID: a, Period: period.MustParse("2026Q1"), Value: 10.25},
@@ -115,4 +95,30 @@ func TestSpreadYearly(t *testing.T) {
 	if _, err := SpreadYearly(10, 7, 4); err == nil {
 		t.Error("7 decimals accepted")
 	}
+}
+
+// targetsFixture is the demo database with program CTPH-2026, its indicator
+// DUONG_KM, and the ids of two localities in force in 2026.
+func targetsFixture(t *testing.T) (s *Store, p Program, in Indicator, a, b int64) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if err := s.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = s.ProgramByCode(ctx, "CTPH-2026"); err != nil {
+		t.Fatal(err)
+	}
+	if in, err = s.IndicatorByCode(ctx, "DUONG_KM"); err != nil {
+		t.Fatal(err)
+	}
+	locs, err := s.SearchLocalities(ctx, "", period.MustParse("2026").End(), 3)
+	if err != nil || len(locs) < 3 {
+		t.Fatalf("localities: %v %v", locs, err)
+	}
+	return s, p, in, locs[1].ID, locs[2].ID
 }
