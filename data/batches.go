@@ -110,6 +110,9 @@ func (s *Store) BeginBatch(ctx context.Context, b Batch) (*BatchWriter, error) {
 // before the connection returns to the pool.
 func closeConn(conn *sql.Conn) error {
 	_, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	if errors.Is(err, sql.ErrConnDone) {
+		return nil // a cancelled transaction: database/sql has discarded the connection
+	}
 	if err == nil {
 		_, err = conn.ExecContext(context.Background(), "PRAGMA temp_store = DEFAULT")
 	}
@@ -250,7 +253,9 @@ func (bw *BatchWriter) Commit(t BatchTotals) (Batch, error) {
 	// millions of values, and an out-of-date one only costs speed, so its error
 	// is not the import's.
 	_, _ = bw.conn.ExecContext(bw.ctx, "PRAGMA analysis_limit = 1000; ANALYZE")
-	return b, closeConn(bw.conn)
+	conn := bw.conn
+	bw.conn = nil
+	return b, closeConn(conn)
 }
 
 // checkReferences is the foreign key check for the batch's values, done once per
@@ -273,16 +278,24 @@ func (bw *BatchWriter) checkReferences() error {
 	return nil
 }
 
-// Rollback abandons the batch; after Commit it does nothing.
+// Rollback abandons the batch and gives the write connection back; after Commit,
+// or a second time, it does nothing.
 func (bw *BatchWriter) Rollback() error {
+	if bw.conn == nil {
+		return nil
+	}
 	if bw.w != nil {
 		bw.w.wait() //nolint:errcheck // rolling back anyway
 	}
 	err := bw.tx.Rollback()
 	if errors.Is(err, sql.ErrTxDone) {
-		return nil
+		err = nil // a cancelled context: database/sql has rolled back already
 	}
-	return errors.Join(err, closeConn(bw.conn))
+	// The connection goes back to the pool whatever happened: it is the only
+	// writer, and every later save would wait for it.
+	conn := bw.conn
+	bw.conn = nil
+	return errors.Join(err, closeConn(conn))
 }
 
 func nullText(s string) any {

@@ -216,3 +216,40 @@ func TestBatchHoldsItemsInOrder(t *testing.T) {
 		t.Fatalf("held %d items, first %q; want %d, first %q", len(got), got[0], len(want), want[0])
 	}
 }
+
+// A cancelled import gives its connection back: the only writer must not stay
+// checked out, or every later save would wait forever.
+func TestCancelledBatchFreesTheWriter(t *testing.T) {
+	s := demoStore(t)
+	unit, _ := s.UnitByCode(context.Background(), "BCHQS-CL")
+	ind, _ := s.IndicatorByCode(context.Background(), "TT_DOT")
+	q := period.MustParse("2024Q3")
+	loc, _ := s.LocalityByCode(context.Background(), "06322", q.End())
+	v := Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: 3}
+	ctx, cancel := context.WithCancel(context.Background())
+	bw, err := s.BeginBatch(ctx, Batch{FileName: "cancel.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bw.Add(v, 1); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	time.Sleep(300 * time.Millisecond) // database/sql rolls back on its own once ctx is done
+	if err := bw.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.SetValues(context.Background(), []Value{v}, Source{Kind: "entry"})
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a write after a cancelled import waits for a connection that was never given back")
+	}
+}
