@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -81,34 +82,54 @@ func labelTexts(o fyne.CanvasObject) []string {
 	return out
 }
 
+// walkRendered calls visit for o and every visible object drawn under it. It walks
+// the renderers already in use (test.LaidOutObjects would make new ones, without a
+// table's cells or a tree's rows).
+func walkRendered(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
+	if o == nil || !o.Visible() {
+		return
+	}
+	visit(o)
+	switch c := o.(type) {
+	case fyne.Widget:
+		for _, child := range test.WidgetRenderer(c).Objects() {
+			walkRendered(child, visit)
+		}
+	case *fyne.Container:
+		for _, child := range c.Objects {
+			walkRendered(child, visit)
+		}
+	}
+}
+
 // renderedTexts lists the text of every visible label the window draws, dialogs
-// included. It walks the renderers already in use (test.LaidOutObjects would make new
-// ones, without a table's cells).
+// included.
 func renderedTexts(w fyne.Window) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		switch c := o.(type) {
-		case *widget.Label:
-			out = append(out, c.Text)
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
-			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
+	visit := func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			out = append(out, l.Text)
 		}
 	}
-	walk(w.Canvas().Content())
+	walkRendered(w.Canvas().Content(), visit)
 	for _, ov := range w.Canvas().Overlays().List() {
-		walk(ov)
+		walkRendered(ov, visit)
 	}
 	return out
+}
+
+// readTranslation reads one of the translation files shipped in assets.
+func readTranslation(t *testing.T, name string) map[string]any {
+	t.Helper()
+	b, err := assets.Translations.ReadFile("translation/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]any{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return m
 }
 
 func containsText(texts []string, want string) bool {

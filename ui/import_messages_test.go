@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,7 +12,6 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
-	"danvan/assets"
 	"danvan/data"
 	"danvan/data/message"
 	"danvan/data/period"
@@ -28,18 +26,7 @@ var messagePackages = []string{"../data/importer", "../data/tabular", "../data/p
 // an English and a Vietnamese translation with the same placeholders, so a message
 // added without its translation fails here.
 func TestImportMessagesAreTranslated(t *testing.T) {
-	read := func(name string) map[string]any {
-		b, err := assets.Translations.ReadFile("translation/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return m
-	}
-	en, vi := read("en.json"), read("vi.json")
+	en, vi := readTranslation(t, "en.json"), readTranslation(t, "vi.json")
 	templates := message.Templates()
 	// One message of each package, made the way the importer meets them, shows
 	// that their templates are among those checked.

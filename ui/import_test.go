@@ -42,22 +42,11 @@ func newImportScreen(t *testing.T) (*Import, *data.Store, fyne.Window) {
 // headerTexts lists the texts of a table's header buttons as drawn.
 func headerTexts(t *widget.Table) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch c := o.(type) {
-		case *widget.Button:
-			out = append(out, c.Text)
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
-			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
+	walkRendered(t, func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok {
+			out = append(out, b.Text)
 		}
-	}
-	walk(t)
+	})
 	return out
 }
 

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"danvan/assets"
 	"danvan/data"
 	"danvan/data/period"
 	"danvan/data/vntext"
@@ -24,18 +22,7 @@ import (
 
 func TestTranslationsHaveTheSameKeysAndCoverTheCode(t *testing.T) {
 	// Values are strings, or plural forms ({"other": ...}) as Fyne's own keys use.
-	read := func(name string) map[string]any {
-		b, err := assets.Translations.ReadFile("translation/" + name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		return m
-	}
-	en, vi := read("en.json"), read("vi.json")
+	en, vi := readTranslation(t, "en.json"), readTranslation(t, "vi.json")
 	for k := range en {
 		if _, ok := vi[k]; !ok {
 			t.Errorf("vi.json lacks %q", k)

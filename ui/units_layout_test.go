@@ -5,36 +5,20 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
 )
 
-// renderedLabels lists the visible labels drawn under o, walking the renderers in
-// use (a tree's rows exist only there).
+// renderedLabels lists the visible labels drawn under o.
 func renderedLabels(o fyne.CanvasObject) []*widget.Label {
 	var out []*widget.Label
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	walkRendered(o, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			out = append(out, l)
 		}
-		switch c := o.(type) {
-		case *widget.Label:
-			out = append(out, c)
-		case fyne.Widget:
-			for _, child := range test.WidgetRenderer(c).Objects() {
-				walk(child)
-			}
-		case *fyne.Container:
-			for _, child := range c.Objects {
-				walk(child)
-			}
-		}
-	}
-	walk(o)
+	})
 	return out
 }
 
