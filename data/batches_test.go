@@ -101,13 +101,9 @@ func TestCommitPreviewUndo(t *testing.T) {
 func TestCommitBatchIsAllOrNothing(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	unit, _ := s.UnitByCode(ctx, "BCHQS-CL")
-	ind, _ := s.IndicatorByCode(ctx, "TT_DOT")
-	loc, _ := s.LocalityByCode(ctx, "06322", period.MustParse("2024Q3").End())
-	vals := []Value{
-		{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: period.MustParse("2024Q3"), Value: 1},
-		{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: period.MustParse("2024Q4"), Value: -1},
-	}
+	first, second := newDemoValue(t, s, 1), newDemoValue(t, s, -1)
+	second.Period = period.MustParse("2024Q4")
+	vals := []Value{first, second}
 	bw, err := s.BeginBatch(ctx, Batch{FileName: "x.csv"})
 	if err != nil {
 		t.Fatal(err)
@@ -126,7 +122,7 @@ func TestCommitBatchIsAllOrNothing(t *testing.T) {
 	if bs, _ := s.Batches(ctx); len(bs) != 0 {
 		t.Fatalf("failed batch recorded: %+v", bs)
 	}
-	if h, _ := s.History(ctx, ind.ID, loc.ID, unit.ID, period.MustParse("2024Q3")); len(h) != 0 {
+	if h, _ := s.History(ctx, first.IndicatorID, first.LocalityID, first.UnitID, first.Period); len(h) != 0 {
 		t.Fatalf("first value of a failed batch written: %+v", h)
 	}
 }
@@ -150,11 +146,7 @@ func writeBatch(t *testing.T, s *Store, b Batch, vals []Value) *BatchWriter {
 func TestBatchKeepsFirstOfDuplicates(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	unit, _ := s.UnitByCode(ctx, "BCHQS-CL")
-	ind, _ := s.IndicatorByCode(ctx, "TT_DOT")
-	q := period.MustParse("2024Q3")
-	loc, _ := s.LocalityByCode(ctx, "06322", q.End())
-	v := Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: 4}
+	v := newDemoValue(t, s, 4)
 	var vals []Value
 	// Over several chunks, so that duplicates are found both within a chunk and
 	// against a row written by an earlier one.
@@ -191,7 +183,7 @@ func TestBatchKeepsFirstOfDuplicates(t *testing.T) {
 	if _, err := bw.Commit(BatchTotals{SHA256: "dup", Rows: len(vals), Rejected: len(dups)}); err != nil {
 		t.Fatal(err)
 	}
-	got, _ := s.Values(ctx, ValueFilter{UnitID: unit.ID, IndicatorID: ind.ID, LocalityID: loc.ID, From: q, To: q})
+	got, _ := s.Values(ctx, ValueFilter{UnitID: v.UnitID, IndicatorID: v.IndicatorID, LocalityID: v.LocalityID, Period: v.Period})
 	if len(got) != 1 || got[0].Value.Value != 4 {
 		t.Fatalf("after duplicates %+v, want the first row's 4", got)
 	}
@@ -221,11 +213,7 @@ func TestBatchHoldsItemsInOrder(t *testing.T) {
 // checked out, or every later save would wait forever.
 func TestCancelledBatchFreesTheWriter(t *testing.T) {
 	s := demoStore(t)
-	unit, _ := s.UnitByCode(context.Background(), "BCHQS-CL")
-	ind, _ := s.IndicatorByCode(context.Background(), "TT_DOT")
-	q := period.MustParse("2024Q3")
-	loc, _ := s.LocalityByCode(context.Background(), "06322", q.End())
-	v := Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: 3}
+	v := newDemoValue(t, s, 3)
 	ctx, cancel := context.WithCancel(context.Background())
 	bw, err := s.BeginBatch(ctx, Batch{FileName: "cancel.csv"})
 	if err != nil {
@@ -252,4 +240,25 @@ func TestCancelledBatchFreesTheWriter(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("a write after a cancelled import waits for a connection that was never given back")
 	}
+}
+
+// newDemoValue is a value the demo does not have: TT_DOT for Hữu Lễ (Văn Quan's
+// commune) reported by Chi Lăng's command for 2024Q3.
+func newDemoValue(t *testing.T, s *Store, value float64) Value {
+	t.Helper()
+	ctx := context.Background()
+	q := period.MustParse("2024Q3")
+	unit, err := s.UnitByCode(ctx, "BCHQS-CL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind, err := s.IndicatorByCode(ctx, "TT_DOT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, err := s.LocalityByCode(ctx, "06322", q.End())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: value}
 }

@@ -118,6 +118,28 @@ func renderedTexts(w fyne.Window) []string {
 	return out
 }
 
+// goSources reads the non-test Go files of dir, by file name; a folder without any
+// fails the test, so a moved package cannot make a source check pass unseen.
+func goSources(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	out := map[string][]byte{}
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[f] = src
+	}
+	if err != nil || len(out) == 0 {
+		t.Fatalf("%s: no Go files (%v)", dir, err)
+	}
+	return out
+}
+
 // readTranslation reads one of the translation files shipped in assets.
 func readTranslation(t *testing.T, name string) map[string]any {
 	t.Helper()

@@ -2,11 +2,8 @@ package ui
 
 import (
 	"errors"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 	"text/template"
 
@@ -86,18 +83,7 @@ func TestImportMessagesAreTranslated(t *testing.T) {
 func TestImportMessagesAreAllRegistered(t *testing.T) {
 	literal := regexp.MustCompile(`message\.Text\{[^}]`)
 	for _, dir := range messagePackages {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil || len(files) == 0 {
-			t.Fatalf("%s: no Go files (%v)", dir, err)
-		}
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			src, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
+		for f, src := range goSources(t, dir) {
 			if loc := literal.FindIndex(src); loc != nil {
 				t.Errorf("%s makes a message.Text by hand (%q); make its template with message.New", f, src[loc[0]:min(loc[1]+40, len(src))])
 			}

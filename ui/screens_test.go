@@ -2,8 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -33,16 +31,8 @@ func TestTranslationsHaveTheSameKeysAndCoverTheCode(t *testing.T) {
 			t.Errorf("en.json lacks %q", k)
 		}
 	}
-	files, _ := filepath.Glob("*.go")
 	call := regexp.MustCompile(`lang\.L\(("(?:[^"\\]|\\.)*")`)
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for f, src := range goSources(t, ".") {
 		for _, m := range call.FindAllSubmatch(src, -1) {
 			key, err := strconv.Unquote(string(m[1]))
 			if err != nil {
