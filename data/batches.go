@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"danvan/data/period"
@@ -259,20 +260,28 @@ func (bw *BatchWriter) Commit(t BatchTotals) (Batch, error) {
 }
 
 // checkReferences is the foreign key check for the batch's values, done once per
-// distinct id rather than once per value.
+// distinct id rather than once per value, and in one statement per table.
 func (bw *BatchWriter) checkReferences() error {
 	for _, ref := range []struct {
 		table string
 		ids   map[int64]bool
 	}{{"indicator", bw.w.indicators}, {"locality", bw.w.localities}, {"unit", bw.w.units}} {
+		list := []byte{'['}
 		for id := range ref.ids {
-			var ok bool
-			if err := bw.tx.QueryRowContext(bw.ctx, "SELECT EXISTS (SELECT 1 FROM "+ref.table+" WHERE id = ?)", id).Scan(&ok); err != nil {
-				return err
+			if len(list) > 1 {
+				list = append(list, ',')
 			}
-			if !ok {
-				return fmt.Errorf("%s #%d does not exist (deleted while the file was read?); import the file again", ref.table, id)
-			}
+			list = strconv.AppendInt(list, id, 10)
+		}
+		list = append(list, ']')
+		var missing int64
+		err := bw.tx.QueryRowContext(bw.ctx, `SELECT j.value FROM json_each(?) j
+			WHERE NOT EXISTS (SELECT 1 FROM `+ref.table+` WHERE id = j.value) LIMIT 1`, string(list)).Scan(&missing)
+		switch {
+		case err == nil:
+			return fmt.Errorf("%s #%d does not exist (deleted while the file was read?); import the file again", ref.table, missing)
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
 	}
 	return nil

@@ -127,6 +127,26 @@ func TestCommitBatchIsAllOrNothing(t *testing.T) {
 	}
 }
 
+// With foreign keys off during a batch, the commit itself refuses a value whose
+// locality is gone, naming it, and writes nothing.
+func TestCommitChecksReferences(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	good, gone := newDemoValue(t, s, 1), newDemoValue(t, s, 2)
+	gone.LocalityID = 987654
+	bw := writeBatch(t, s, Batch{FileName: "refs.csv"}, []Value{good, gone})
+	_, err := bw.Commit(BatchTotals{SHA256: "refs", Rows: 2})
+	if err == nil || !strings.Contains(err.Error(), "locality #987654 does not exist") {
+		t.Fatalf("commit with a missing locality: %v", err)
+	}
+	if bs, _ := s.Batches(ctx); len(bs) != 0 {
+		t.Fatalf("refused batch recorded: %+v", bs)
+	}
+	if got, _ := s.Values(ctx, ValueFilter{UnitID: good.UnitID, IndicatorID: good.IndicatorID, LocalityID: good.LocalityID, Period: good.Period}); len(got) != 0 {
+		t.Fatalf("refused batch wrote %+v", got)
+	}
+}
+
 // writeBatch starts a batch and adds vals, tagged with their index.
 func writeBatch(t *testing.T, s *Store, b Batch, vals []Value) *BatchWriter {
 	t.Helper()
@@ -148,9 +168,9 @@ func TestBatchKeepsFirstOfDuplicates(t *testing.T) {
 	ctx := context.Background()
 	v := newDemoValue(t, s, 4)
 	var vals []Value
-	// Over several chunks, so that duplicates are found both within a chunk and
-	// against a row written by an earlier one.
-	for i := range writeChunk*2 + 10 {
+	// Over more chunks than the queue holds, so that duplicates are found both
+	// within a chunk and against a row written by an earlier one.
+	for i := range writeChunk*(queueDepth+2) + 10 {
 		w := v
 		w.Value = float64(4 + i)
 		if i%2 == 1 {

@@ -33,8 +33,10 @@ type valueWriter struct {
 	lean  *sql.Stmt
 
 	rows      []pendingRow
-	spare     []pendingRow // the buffer in flight, reused once written
-	inflight  chan error   // the result of the chunk being written, if any
+	queue     chan chunk // encoded chunks for the writing goroutine; nil when none runs
+	stopped   chan error // the writing goroutine's end: nil, or the error that stopped it
+	free      chan chunk // written chunks, whose buffers are reused
+	err       error      // the first write that failed; every later call returns it
 	sent      int
 	changed   int64 // rows SQLite inserted or updated
 	histStart int64 // value_history ids above this were written by this writer
@@ -54,6 +56,13 @@ type valueWriter struct {
 type pendingRow struct {
 	v   Value
 	tag int
+}
+
+// chunk is up to writeChunk rows with the statement parameters they encode to.
+type chunk struct {
+	rows []pendingRow
+	args []any
+	lean bool
 }
 
 // Duplicate is a value given twice in one import batch: Tag is the caller's tag
@@ -98,7 +107,8 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 	}
 	w := &valueWriter{ctx: ctx, tx: tx, src: src, at: src.At.UTC().Format(time.RFC3339), batch: nullID(src.BatchID),
 		periods: map[period.Period]int{}, dates: map[period.Period][2]string{}, reports: map[reportKey]string{},
-		indicators: map[int64]bool{}, localities: map[int64]bool{}, units: map[int64]bool{}}
+		indicators: map[int64]bool{}, localities: map[int64]bool{}, units: map[int64]bool{},
+		free: make(chan chunk, queueDepth+1)}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM value_history").Scan(&w.histStart); err != nil {
 		return nil, err
 	}
@@ -238,32 +248,64 @@ func (w *valueWriter) addPeriod(p period.Period) error {
 	return nil
 }
 
-// send hands a full chunk to a goroutine that writes it while the caller reads
-// the next rows: reading a file and SQLite's writing each take about half the
-// time, and there are two cores. At most one chunk is in flight; every other
-// method waits for it first, so only one goroutine uses the writer's state at a
-// time.
+// queueDepth chunks wait, encoded, while one is being written: reading the file
+// and SQLite's writing each need a core, and with a queue neither waits for the
+// other's slow moments (a new period, a collection) nor for the encoding.
+const queueDepth = 2
+
+// send encodes a full chunk and queues it for a goroutine that writes the chunks
+// in order while the caller reads the next rows. Every method other than add
+// and send waits for that goroutine first, so only one goroutine touches the
+// writer's state at a time; the goroutine itself touches only the transaction,
+// the counts and the duplicates.
 func (w *valueWriter) send() error {
-	if err := w.wait(); err != nil {
+	if w.err != nil {
+		return w.err
+	}
+	if w.queue == nil {
+		w.queue, w.stopped = make(chan chunk, queueDepth-1), make(chan error, 1)
+		go w.writeQueued(w.queue, w.stopped)
+	}
+	var c chunk
+	select {
+	case c = <-w.free:
+	default:
+		c.rows = make([]pendingRow, 0, writeChunk)
+	}
+	c.rows, w.rows = w.rows, c.rows[:0]
+	c.args, c.lean = w.encode(c.rows, c.args[:0])
+	select {
+	case w.queue <- c:
+		return nil
+	case err := <-w.stopped: // a write failed; the goroutine is gone
+		w.queue, w.err = nil, err
 		return err
 	}
-	rows := w.rows
-	w.rows, w.spare = w.spare[:0], rows
-	args, lean := w.encode(rows)
-	done := make(chan error, 1)
-	w.inflight = done
-	go func() { done <- w.exec(rows, args, lean) }()
-	return nil
 }
 
-// wait waits for the chunk in flight.
-func (w *valueWriter) wait() error {
-	if w.inflight == nil {
-		return nil
+// writeQueued writes the queued chunks until the queue closes or a write fails.
+func (w *valueWriter) writeQueued(queue <-chan chunk, stopped chan<- error) {
+	for c := range queue {
+		if err := w.exec(c.rows, c.args, c.lean); err != nil {
+			stopped <- err
+			return
+		}
+		select {
+		case w.free <- c:
+		default:
+		}
 	}
-	err := <-w.inflight
-	w.inflight = nil
-	return err
+	stopped <- nil
+}
+
+// wait waits until every queued chunk is written.
+func (w *valueWriter) wait() error {
+	if w.queue != nil {
+		close(w.queue)
+		w.err = <-w.stopped
+		w.queue = nil
+	}
+	return w.err
 }
 
 // flush writes every queued row and waits until they are written.
@@ -271,16 +313,16 @@ func (w *valueWriter) flush() error {
 	if err := w.wait(); err != nil {
 		return err
 	}
-	args, lean := w.encode(w.rows)
-	err := w.exec(w.rows, args, lean)
+	args, lean := w.encode(w.rows, nil)
+	w.err = w.exec(w.rows, args, lean)
 	w.rows = w.rows[:0]
-	return err
+	return w.err
 }
 
 // encode turns rows into the statement's parameters, and notes what the end of
 // the write needs: the ids for the reference check, when each report arrived, and
-// the range of dates.
-func (w *valueWriter) encode(rows []pendingRow) (args []any, lean bool) {
+// the range of dates. The parameters go into args[:0]: chunks reuse their slices.
+func (w *valueWriter) encode(rows []pendingRow, args []any) (_ []any, lean bool) {
 	lean = true
 	for _, r := range rows {
 		_, fits := packKey(r.v.IndicatorID, w.periods[r.v.Period], r.v.UnitID)
@@ -293,7 +335,7 @@ func (w *valueWriter) encode(rows []pendingRow) (args []any, lean bool) {
 	if lean {
 		columns = leanColumns
 	}
-	args = make([]any, 0, 2+len(rows)*columns)
+	args = slices.Grow(args[:0], 2+len(rows)*columns)
 	// A batch's values carry no time of their own (see the migration).
 	var defaultAt any = w.at
 	if w.src.BatchID != 0 {
