@@ -98,7 +98,7 @@ func (s *Store) BeginBatch(ctx context.Context, b Batch) (*BatchWriter, error) {
 		VALUES (?, '', ?, ?, ?) RETURNING id`,
 		b.FileName, b.ImportedAt.UTC().Format(time.RFC3339), b.ImportedBy, b.Status).Scan(&bw.batch.ID)
 	if err == nil {
-		bw.w, err = newValueWriter(ctx, tx, Source{Kind: "import", BatchID: bw.batch.ID, User: b.ImportedBy, At: b.ImportedAt})
+		bw.w, err = newValueWriter(ctx, conn, tx, Source{Kind: "import", BatchID: bw.batch.ID, User: b.ImportedBy, At: b.ImportedAt})
 	}
 	if err != nil {
 		bw.Rollback() //nolint:errcheck // the error that matters is err
@@ -295,6 +295,7 @@ func (bw *BatchWriter) Rollback() error {
 	}
 	if bw.w != nil {
 		bw.w.wait() //nolint:errcheck // rolling back anyway
+		bw.w.close()
 	}
 	err := bw.tx.Rollback()
 	if errors.Is(err, sql.ErrTxDone) {

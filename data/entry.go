@@ -109,13 +109,13 @@ func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (Wr
 	}
 	var wc WriteCounts
 	n := 0
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeOnConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		var err error
 		if n, err = deleteValues(ctx, tx, del, src); err != nil {
 			return err
 		}
 		if len(set) > 0 {
-			wc, err = setValues(ctx, tx, set, src)
+			wc, err = setValues(ctx, conn, tx, set, src)
 		}
 		return err
 	})

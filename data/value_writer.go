@@ -25,12 +25,14 @@ import (
 // later row is handed back by takeDuplicates for the importer to report.
 type valueWriter struct {
 	ctx   context.Context
+	conn  *sql.Conn // the connection tx runs on, for the chunk statements
 	tx    *sql.Tx
 	src   Source
 	at    string // src.At, formatted once
 	batch any    // batch id or NULL
-	full  *sql.Stmt
-	lean  *sql.Stmt
+	full  *rawStmt // a chunk of rows
+	lean  *rawStmt // a chunk of rows an import writes
+	after *rawStmt // what the last chunk did
 
 	rows      []pendingRow
 	queue     chan chunk // encoded chunks for the writing goroutine; nil when none runs
@@ -98,14 +100,14 @@ func packKey(indicator int64, periodNumber int, unit int64) (int64, bool) {
 	return indicator<<40 | int64(periodNumber)<<20 | unit, true
 }
 
-func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, error) {
+func newValueWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, src Source) (*valueWriter, error) {
 	if src.User == "" {
 		src.User = CurrentUser()
 	}
 	if src.At.IsZero() {
 		src.At = time.Now()
 	}
-	w := &valueWriter{ctx: ctx, tx: tx, src: src, at: src.At.UTC().Format(time.RFC3339), batch: nullID(src.BatchID),
+	w := &valueWriter{ctx: ctx, conn: conn, tx: tx, src: src, at: src.At.UTC().Format(time.RFC3339), batch: nullID(src.BatchID),
 		periods: map[period.Period]int{}, dates: map[period.Period][2]string{}, reports: map[reportKey]string{},
 		indicators: map[int64]bool{}, localities: map[int64]bool{}, units: map[int64]bool{},
 		free: make(chan chunk, queueDepth+1)}
@@ -156,10 +158,16 @@ func newValueWriter(ctx context.Context, tx *sql.Tx, src Source) (*valueWriter, 
 		return nil, err
 	}
 	var err error
-	if w.full, err = tx.PrepareContext(ctx, upsertSQL(writeChunk, false)); err != nil {
-		return nil, err
+	if w.full, err = prepareRaw(ctx, conn, upsertSQL(writeChunk, false)); err == nil {
+		w.lean, err = prepareRaw(ctx, conn, upsertSQL(writeChunk, true))
 	}
-	if w.lean, err = tx.PrepareContext(ctx, upsertSQL(writeChunk, true)); err != nil {
+	if err == nil {
+		// changes() counts what the last chunk inserted or updated; the duplicates
+		// table's largest rowid tells whether it noted a duplicate.
+		w.after, err = prepareRaw(ctx, conn, "SELECT changes(), (SELECT COALESCE(max(n), 0) FROM temp.write_duplicate)")
+	}
+	if err != nil {
+		w.close()
 		return nil, err
 	}
 	return w, nil
@@ -358,7 +366,7 @@ func (w *valueWriter) encode(rows []pendingRow, args []any) (_ []any, lean bool)
 			key, _ := packKey(v.IndicatorID, w.periods[v.Period], v.UnitID)
 			args = append(args, key, v.LocalityID, v.Value)
 		} else {
-			args = append(args, v.IndicatorID, w.periods[v.Period], v.LocalityID, v.UnitID, v.Value, note, changed)
+			args = append(args, v.IndicatorID, int64(w.periods[v.Period]), v.LocalityID, v.UnitID, v.Value, note, changed)
 		}
 		w.indicators[v.IndicatorID] = true
 		w.localities[v.LocalityID] = true
@@ -389,37 +397,32 @@ func (w *valueWriter) exec(rows []pendingRow, args []any, lean bool) error {
 	}
 	if len(rows) < writeChunk {
 		var err error
-		if stmt, err = w.tx.PrepareContext(w.ctx, upsertSQL(len(rows), lean)); err != nil {
+		if stmt, err = prepareRaw(w.ctx, w.conn, upsertSQL(len(rows), lean)); err != nil {
 			return err
 		}
-		defer stmt.Close()
+		defer stmt.close()
 	}
-	res, err := stmt.ExecContext(w.ctx, args...)
-	if err != nil {
+	if err := stmt.run(w.ctx, args); err != nil {
 		return fmt.Errorf("write values: %w", err)
 	}
-	n, _ := res.RowsAffected()
-	w.changed += n
-	w.sent += len(rows)
-	if w.src.BatchID != 0 {
-		return w.collectDuplicates(rows)
+	var changed, lastDuplicate int64
+	if err := w.after.run(w.ctx, nil, &changed, &lastDuplicate); err != nil {
+		return err
 	}
-	return nil
+	w.changed += changed
+	w.sent += len(rows)
+	return w.collectDuplicates(rows, lastDuplicate)
 }
 
 // collectDuplicates matches the duplicates the trigger noted during the last flush
 // to the rows of that flush. SQLite writes the rows in order, so for a key noted d
 // times that occurs c times in the chunk, its last d occurrences are the duplicates.
-func (w *valueWriter) collectDuplicates(chunk []pendingRow) error {
+func (w *valueWriter) collectDuplicates(chunk []pendingRow, last int64) error {
 	type key struct {
 		ind, loc, unit int64
 		start, end     string
 	}
-	var last int64
-	if err := w.tx.QueryRowContext(w.ctx, "SELECT COALESCE(max(n), 0) FROM temp.write_duplicate").Scan(&last); err != nil {
-		return err
-	}
-	if last == w.dupSeen { // the common case, answered from the rowid alone
+	if last == w.dupSeen { // the common case
 		return nil
 	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT n, indicator_id, period_start, period_end, locality_id, unit_id
@@ -499,6 +502,15 @@ func (w *valueWriter) changes(limit int) ([]ValueChange, error) {
 		WHERE id > ? AND old_value IS NOT NULL ORDER BY id LIMIT ?`, w.histStart, limit)
 }
 
+// close finalizes the writer's statements; finish does it, and so must whoever
+// abandons a writer.
+func (w *valueWriter) close() {
+	for _, st := range []**rawStmt{&w.full, &w.lean, &w.after} {
+		(*st).close() //nolint:errcheck // nothing to do about a statement that will not close
+		*st = nil
+	}
+}
+
 // finish writes what is queued, records when each report arrived, and removes the
 // triggers so that later statements in the transaction are not audited twice.
 func (w *valueWriter) finish() (WriteCounts, error) {
@@ -517,8 +529,7 @@ func (w *valueWriter) finish() (WriteCounts, error) {
 	if err != nil {
 		return wc, err
 	}
-	w.full.Close()
-	w.lean.Close()
+	w.close()
 	for _, q := range []string{"DROP TRIGGER temp.write_keep_first", "DROP TRIGGER temp.write_audit_update",
 		"DROP TRIGGER IF EXISTS temp.write_audit_insert"} {
 		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {

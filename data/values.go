@@ -41,9 +41,9 @@ type WriteCounts struct {
 // trail. A value equal to the stored one (same number and note) is left alone.
 func (s *Store) SetValues(ctx context.Context, vals []Value, src Source) (WriteCounts, error) {
 	var wc WriteCounts
-	err := s.write(ctx, func(tx *sql.Tx) error {
+	err := s.writeOnConn(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		var err error
-		wc, err = setValues(ctx, tx, vals, src)
+		wc, err = setValues(ctx, conn, tx, vals, src)
 		return err
 	})
 	return wc, err
@@ -60,13 +60,15 @@ func CurrentUser() string {
 	return ""
 }
 
-// setValues writes vals in tx and records every change in the audit trail. Where
-// the same key appears twice, both writes are applied in order and audited.
-func setValues(ctx context.Context, tx *sql.Tx, vals []Value, src Source) (WriteCounts, error) {
-	w, err := newValueWriter(ctx, tx, src)
+// setValues writes vals in tx, which runs on conn, and records every change in the
+// audit trail. Where the same key appears twice, both writes are applied in order
+// and audited.
+func setValues(ctx context.Context, conn *sql.Conn, tx *sql.Tx, vals []Value, src Source) (WriteCounts, error) {
+	w, err := newValueWriter(ctx, conn, tx, src)
 	if err != nil {
 		return WriteCounts{}, err
 	}
+	defer w.close()
 	for _, v := range vals {
 		if err := w.add(v, 0); err != nil {
 			return WriteCounts{}, err
