@@ -28,8 +28,8 @@ type valueWriter struct {
 	conn  *sql.Conn // the connection tx runs on, for the chunk statements
 	tx    *sql.Tx
 	src   Source
-	at    string // src.At, formatted once
-	batch any    // batch id or NULL
+	at    string   // src.At, formatted once
+	batch any      // batch id or NULL
 	full  *rawStmt // a chunk of rows
 	lean  *rawStmt // a chunk of rows an import writes
 	after *rawStmt // what the last chunk did
