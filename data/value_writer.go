@@ -48,8 +48,13 @@ type valueWriter struct {
 	// The ids written, for a batch's reference check (foreign keys are off).
 	indicators, localities, units map[int64]bool
 
-	periods map[period.Period]int // number in temp.write_period
-	dates   map[period.Period][2]string
+	periods map[period.Period]writePeriod
+	// The period of the last row looked up: most rows of a chunk share it, and
+	// comparing is cheaper than hashing.
+	last struct {
+		p period.Period
+		writePeriod
+	}
 	reports map[reportKey]string // first changed_at per unit, indicator and period
 	from    string               // earliest period start written
 	to      string               // latest period end written
@@ -108,7 +113,7 @@ func newValueWriter(ctx context.Context, conn *sql.Conn, tx *sql.Tx, src Source)
 		src.At = time.Now()
 	}
 	w := &valueWriter{ctx: ctx, conn: conn, tx: tx, src: src, at: src.At.UTC().Format(time.RFC3339), batch: nullID(src.BatchID),
-		periods: map[period.Period]int{}, dates: map[period.Period][2]string{}, reports: map[reportKey]string{},
+		periods: map[period.Period]writePeriod{}, reports: map[reportKey]string{},
 		indicators: map[int64]bool{}, localities: map[int64]bool{}, units: map[int64]bool{},
 		free: make(chan chunk, queueDepth+1)}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(max(id), 0) FROM value_history").Scan(&w.histStart); err != nil {
@@ -229,7 +234,7 @@ func (w *valueWriter) add(v Value, tag int) error {
 	if !v.Period.Valid() {
 		return fmt.Errorf("value %g has no valid period", v.Value)
 	}
-	if _, ok := w.periods[v.Period]; !ok {
+	if _, ok := w.period(v.Period); !ok {
 		if err := w.addPeriod(v.Period); err != nil {
 			return err
 		}
@@ -241,18 +246,35 @@ func (w *valueWriter) add(v Value, tag int) error {
 	return nil
 }
 
+// writePeriod is a period as the rows written name it: by its number in
+// temp.write_period, and its dates.
+type writePeriod struct {
+	n          int
+	start, end string
+}
+
+// period looks p up, through the one-period cache.
+func (w *valueWriter) period(p period.Period) (writePeriod, bool) {
+	if p == w.last.p && w.last.n != 0 {
+		return w.last.writePeriod, true
+	}
+	wp, ok := w.periods[p]
+	if ok {
+		w.last.p, w.last.writePeriod = p, wp
+	}
+	return wp, ok
+}
+
 // addPeriod numbers a period for the rows that name it.
 func (w *valueWriter) addPeriod(p period.Period) error {
-	if err := w.wait(); err != nil { // the chunk in flight reads the period maps
+	if err := w.wait(); err != nil { // the chunk in flight reads the period map
 		return err
 	}
-	n := len(w.periods) + 1
-	d := [2]string{day(p.Start()), day(p.End())}
-	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO temp.write_period VALUES (?, ?, ?, ?)", n, p.ID(), d[0], d[1]); err != nil {
+	wp := writePeriod{n: len(w.periods) + 1, start: day(p.Start()), end: day(p.End())}
+	if _, err := w.tx.ExecContext(w.ctx, "INSERT INTO temp.write_period VALUES (?, ?, ?, ?)", wp.n, p.ID(), wp.start, wp.end); err != nil {
 		return err
 	}
-	w.periods[p] = n
-	w.dates[p] = d
+	w.periods[p] = wp
 	return nil
 }
 
@@ -333,7 +355,8 @@ func (w *valueWriter) flush() error {
 func (w *valueWriter) encode(rows []pendingRow, args []any) (_ []any, lean bool) {
 	lean = true
 	for _, r := range rows {
-		_, fits := packKey(r.v.IndicatorID, w.periods[r.v.Period], r.v.UnitID)
+		wp, _ := w.period(r.v.Period)
+		_, fits := packKey(r.v.IndicatorID, wp.n, r.v.UnitID)
 		if r.v.Note != "" || !r.v.ChangedAt.IsZero() || !fits {
 			lean = false
 			break
@@ -352,7 +375,7 @@ func (w *valueWriter) encode(rows []pendingRow, args []any) (_ []any, lean bool)
 	args = append(args, w.batch, defaultAt)
 	for _, r := range rows {
 		v := r.v
-		d := w.dates[v.Period]
+		wp, _ := w.period(v.Period)
 		var note, changed any
 		at := w.at
 		if v.Note != "" {
@@ -363,26 +386,34 @@ func (w *valueWriter) encode(rows []pendingRow, args []any) (_ []any, lean bool)
 			changed = at
 		}
 		if lean {
-			key, _ := packKey(v.IndicatorID, w.periods[v.Period], v.UnitID)
+			key, _ := packKey(v.IndicatorID, wp.n, v.UnitID)
 			args = append(args, key, v.LocalityID, v.Value)
 		} else {
-			args = append(args, v.IndicatorID, int64(w.periods[v.Period]), v.LocalityID, v.UnitID, v.Value, note, changed)
+			args = append(args, v.IndicatorID, int64(wp.n), v.LocalityID, v.UnitID, v.Value, note, changed)
 		}
-		w.indicators[v.IndicatorID] = true
-		w.localities[v.LocalityID] = true
-		w.units[v.UnitID] = true
+		mark(w.indicators, v.IndicatorID)
+		mark(w.localities, v.LocalityID)
+		mark(w.units, v.UnitID)
 		k := reportKey{v.UnitID, v.IndicatorID, v.Period}
 		if first, ok := w.reports[k]; !ok || at < first {
 			w.reports[k] = at
 		}
-		if w.from == "" || d[0] < w.from {
-			w.from = d[0]
+		if w.from == "" || wp.start < w.from {
+			w.from = wp.start
 		}
-		if d[1] > w.to {
-			w.to = d[1]
+		if wp.end > w.to {
+			w.to = wp.end
 		}
 	}
 	return args, lean
+}
+
+// mark adds id to set. Most ids are there already, and looking up costs less
+// than assigning.
+func mark(set map[int64]bool, id int64) {
+	if !set[id] {
+		set[id] = true
+	}
 }
 
 // exec writes rows, encoded as args, in one statement. It runs in the background
@@ -447,8 +478,8 @@ func (w *valueWriter) collectDuplicates(chunk []pendingRow, last int64) error {
 	}
 	occurrences := map[key][]int{}
 	for i, r := range chunk {
-		d := w.dates[r.v.Period]
-		k := key{r.v.IndicatorID, r.v.LocalityID, r.v.UnitID, d[0], d[1]}
+		wp := w.periods[r.v.Period]
+		k := key{r.v.IndicatorID, r.v.LocalityID, r.v.UnitID, wp.start, wp.end}
 		if _, ok := noted[k]; ok {
 			occurrences[k] = append(occurrences[k], i)
 		}
@@ -518,10 +549,10 @@ func (w *valueWriter) finish() (WriteCounts, error) {
 		return WriteCounts{}, err
 	}
 	for k, at := range w.reports {
-		d := w.dates[k.period]
+		wp := w.periods[k.period]
 		if _, err := w.tx.ExecContext(w.ctx, `INSERT INTO report_received(unit_id, indicator_id, period, period_start, period_end, first_at)
 			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET first_at = min(first_at, excluded.first_at)`,
-			k.unit, k.indicator, k.period.ID(), d[0], d[1], at); err != nil {
+			k.unit, k.indicator, k.period.ID(), wp.start, wp.end, at); err != nil {
 			return WriteCounts{}, err
 		}
 	}

@@ -107,6 +107,9 @@ const (
 
 func classifyNumber(s string) NumberStyle {
 	s = strings.TrimSpace(s)
+	if _, ok := plainInteger(s); ok {
+		return neutralStyle
+	}
 	d, _, errD := parseStyled(s, '.', ',')
 	c, _, errC := parseStyled(s, ',', '.')
 	switch {
@@ -152,6 +155,9 @@ func ParseNumber(s string, style NumberStyle) (float64, int, error) {
 	if t == "" {
 		return fail(msgEmptyNumber.With())
 	}
+	if v, ok := plainInteger(t); ok {
+		return v, 0, nil
+	}
 	self := classifyNumber(t)
 	decMark, grpMark := byte('.'), byte(',')
 	switch style {
@@ -184,6 +190,23 @@ func ParseNumber(s string, style NumberStyle) (float64, int, error) {
 		return fail(msgTooBig.With())
 	}
 	return fail(msgNotNumber.With())
+}
+
+// plainInteger reads s if it is digits only, and few enough that a float64 holds
+// the number exactly: most cells of most files, which then need none of the work
+// of telling styles apart.
+func plainInteger(s string) (float64, bool) {
+	if s == "" || len(s) > 15 {
+		return 0, false
+	}
+	var n int64
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(s[i]-'0')
+	}
+	return float64(n), true
 }
 
 // numFault is what parseStyled found wrong; ParseNumber turns it into a message

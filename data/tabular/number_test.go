@@ -42,6 +42,21 @@ func TestParseNumber(t *testing.T) {
 	}
 }
 
+// Plain digit strings skip the style work; they must read exactly as the general
+// parser reads them, up to the longest that takes the shortcut and past it.
+func TestPlainIntegersReadAsTheGeneralParser(t *testing.T) {
+	for _, s := range []string{"0", "7", "007", "1500", "999999999999999", "1000000000000000", "123456789012345678"} {
+		v, dec, err := ParseNumber(s, Unknown)
+		want, wantDec, fault := parseStyled(s, '.', ',')
+		if err != nil || fault != numOK || v != want || dec != wantDec {
+			t.Errorf("ParseNumber(%q) = %v, %d, %v; the general parser reads %v, %d (%v)", s, v, dec, err, want, wantDec, fault)
+		}
+		if got := classifyNumber(s); got != neutralStyle {
+			t.Errorf("classifyNumber(%q) = %v, want neutral: digits read the same in either style", s, got)
+		}
+	}
+}
+
 func TestParseNumberErrors(t *testing.T) {
 	tests := []struct {
 		in    string
