@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,9 +30,9 @@ var (
 // it reports an unterminated quote at the end of the file rather than where
 // the quote opened, and it keeps every field of a 10,000-column row. This
 // reader enforces MaxLineBytes while reading, drops empty cells beyond
-// MaxColumns, and builds each record with one string allocation (plus the
-// Cells slice), which is what keeps a million-row file at a few hundred ns
-// per row.
+// MaxColumns, and builds each record with one string allocation into a reused
+// Cells slice, which is what keeps a million-row file at a few hundred ns per
+// row.
 type csvSource struct {
 	file     string
 	br       *bufio.Reader
@@ -40,10 +41,11 @@ type csvSource struct {
 	maxCols  int
 	decoded  bool // text went through a decoder, so U+FFFD marks a bad byte
 
-	line  int    // physical lines consumed so far
-	buf   []byte // unescaped bytes of the current record's kept fields
-	ends  []int  // end offset in buf of each kept field
-	long  []byte // assembles a physical line longer than br's buffer
+	line  int      // physical lines consumed so far
+	buf   []byte   // unescaped bytes of the current record's kept fields
+	ends  []int    // end offset in buf of each kept field
+	out   []string // the cells of the current record, reused
+	long  []byte   // assembles a physical line longer than br's buffer
 	fatal *Error
 }
 
@@ -254,7 +256,8 @@ func (s *csvSource) cells(line int) ([]string, *Error) {
 	if last < 0 {
 		return nil, nil
 	}
-	out := make([]string, last+1)
+	out := slices.Grow(s.out[:0], last+1)[:last+1]
+	s.out = out
 	start := 0
 	for i := range out {
 		v := str[start:s.ends[i]]

@@ -14,6 +14,7 @@
 package tabular
 
 import (
+	"slices"
 	"bufio"
 	"io"
 	"path/filepath"
@@ -60,7 +61,9 @@ type Row struct {
 	// cell may continue on later lines), or the sheet row number for XLSX.
 	Line int
 	// Cells are trimmed and NFC-normalised; trailing empty cells are
-	// removed, so len(Cells) may be less than len(Header()).
+	// removed, so len(Cells) may be less than len(Header()). The slice is
+	// reused by the next call to Next (the strings are not): clone it to keep
+	// it.
 	Cells []string
 }
 
@@ -196,7 +199,7 @@ func (r *Reader) findHeader() error {
 			return r.noHeader()
 		}
 		if isHeader(cells) {
-			r.header, r.info.HeaderLine = cells, line
+			r.header, r.info.HeaderLine = slices.Clone(cells), line // the source reuses cells
 			return nil
 		}
 	}
