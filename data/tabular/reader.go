@@ -14,10 +14,10 @@
 package tabular
 
 import (
-	"slices"
 	"bufio"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 

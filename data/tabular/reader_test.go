@@ -1,13 +1,13 @@
 package tabular
 
 import (
-	"slices"
 	"bytes"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
