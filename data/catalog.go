@@ -168,20 +168,34 @@ func nullID(id int64) any {
 
 // queryAll runs a query and scans every row with scan.
 func queryAll[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
+	var out []T
+	err := queryEach(ctx, q, scan, func(v T) error {
+		out = append(out, v)
+		return nil
+	}, query, args...)
 	if err != nil {
 		return nil, err
 	}
+	return out, nil
+}
+
+// queryEach runs a query and hands each row, scanned with scan, to fn.
+func queryEach[T any](ctx context.Context, q querier, scan func(interface{ Scan(...any) error }) (T, error), fn func(T) error, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
-	var out []T
 	for rows.Next() {
 		v, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, v)
+		if err := fn(v); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // treeOrder orders items so that each parent precedes its children, keeping the

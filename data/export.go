@@ -2,14 +2,14 @@ package data
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
-
-	"danvan/data/period"
 )
 
 // LongHeader is the header of exported files and templates; the importer reads it
@@ -42,15 +42,16 @@ func StripFormulaGuard(s string) string {
 	return s
 }
 
-// newExportWriter writes CSV the way Excel on Windows expects: BOM, CRLF.
-func newExportWriter(w io.Writer) (*csv.Writer, *bufio.Writer, error) {
+// newExportWriter writes CSV the way Excel on Windows expects: BOM, CRLF, and
+// header first.
+func newExportWriter(w io.Writer, header []string) (*csv.Writer, *bufio.Writer, error) {
 	bw := bufio.NewWriter(w)
 	if _, err := bw.WriteString(utf8BOM); err != nil {
 		return nil, nil, err
 	}
 	cw := csv.NewWriter(bw)
 	cw.UseCRLF = true
-	return cw, bw, cw.Write(LongHeader)
+	return cw, bw, writeGuarded(cw, slices.Clone(header))
 }
 
 func writeGuarded(cw *csv.Writer, rec []string) error {
@@ -68,102 +69,156 @@ func flushExport(cw *csv.Writer, bw *bufio.Writer) error {
 	return bw.Flush()
 }
 
+// formatValue writes a number with the indicator's decimals, dot decimal, no
+// grouping: what the importer reads back the same in any file.
+func formatValue(v float64, decimals int) string {
+	return strconv.FormatFloat(v, 'f', decimals, 64)
+}
+
 // ExportLong writes the values matching f as CSV in the long format, one value per
 // row, in a stable order so that exporting the same data twice gives the same bytes.
 func (s *Store) ExportLong(ctx context.Context, w io.Writer, f ValueFilter) error {
-	inds, err := s.Indicators(ctx)
+	decimals, err := s.indicatorDecimals(ctx)
 	if err != nil {
 		return err
+	}
+	cw, bw, err := newExportWriter(w, LongHeader)
+	if err != nil {
+		return err
+	}
+	err = s.eachValue(ctx, f, func(r ValueRow) error {
+		return writeGuarded(cw, []string{r.LocalityCode, r.LocalityName, r.IndicatorCode, r.IndicatorName, r.Period.ID(), r.UnitCode,
+			formatValue(r.Value.Value, decimals[r.IndicatorID]), r.Note})
+	})
+	if err != nil {
+		return err
+	}
+	return flushExport(cw, bw)
+}
+
+// WideHeader begins the header of a wide export; a column per indicator, titled
+// with its code, follows, then the note.
+var WideHeader = []string{"locality", "locality_name", "period", "unit"}
+
+// ExportWide writes the values matching f as CSV in the wide format: a row per
+// locality, period and reporting unit, a column per indicator, the way people lay
+// tables out in Excel. The columns are the program's indicators in its order when f
+// names a program, else every indicator with a value in the export, by code. A note
+// belongs to a whole row, so values with different notes go on rows of their own;
+// the importer reads the file back to the same values.
+func (s *Store) ExportWide(ctx context.Context, w io.Writer, f ValueFilter) error {
+	inds, err := s.wideIndicators(ctx, f)
+	if err != nil {
+		return err
+	}
+	l := wideLayout{column: map[int64]int{}, decimals: map[int64]int{}, width: len(WideHeader) + len(inds) + 1}
+	header := slices.Clone(WideHeader)
+	for _, in := range inds {
+		l.column[in.ID], l.decimals[in.ID] = len(header), in.Decimals
+		header = append(header, in.Code)
+	}
+	header = append(header, "note")
+	cw, bw, err := newExportWriter(w, header)
+	if err != nil {
+		return err
+	}
+	// The values come ordered by period and locality, so one locality's values for
+	// one period are together: a block becomes a few rows before the next starts.
+	var block []ValueRow
+	writeBlock := func() error {
+		rows, err := l.rows(block)
+		block = block[:0]
+		for _, rec := range rows {
+			if err == nil {
+				err = writeGuarded(cw, rec)
+			}
+		}
+		return err
+	}
+	err = s.eachValue(ctx, f, func(r ValueRow) error {
+		if len(block) > 0 && (block[0].Period != r.Period || block[0].LocalityID != r.LocalityID) {
+			if err := writeBlock(); err != nil {
+				return err
+			}
+		}
+		block = append(block, r)
+		return nil
+	})
+	if err == nil {
+		err = writeBlock()
+	}
+	if err != nil {
+		return err
+	}
+	return flushExport(cw, bw)
+}
+
+// wideLayout places values in the columns of a wide export.
+type wideLayout struct {
+	column, decimals map[int64]int // by indicator id
+	width            int
+}
+
+// rows lays out one locality's values for one period: a row per reporting unit
+// and note, ordered by unit code and note.
+func (l wideLayout) rows(block []ValueRow) ([][]string, error) {
+	type rowKey struct{ unit, note string }
+	byKey := map[rowKey][]string{}
+	var keys []rowKey
+	for _, r := range block {
+		col, ok := l.column[r.IndicatorID]
+		if !ok {
+			// Only when an import added an indicator between reading the
+			// columns and reading the values.
+			return nil, fmt.Errorf("indicator %s has values but no column: the data changed during the export; export again", r.IndicatorCode)
+		}
+		k := rowKey{r.UnitCode, r.Note}
+		rec, ok := byKey[k]
+		if !ok {
+			rec = make([]string, l.width)
+			copy(rec, []string{r.LocalityCode, r.LocalityName, r.Period.ID(), r.UnitCode})
+			rec[l.width-1] = r.Note
+			byKey[k] = rec
+			keys = append(keys, k)
+		}
+		rec[col] = formatValue(r.Value.Value, l.decimals[r.IndicatorID])
+	}
+	slices.SortFunc(keys, func(a, b rowKey) int { return cmp.Or(cmp.Compare(a.unit, b.unit), cmp.Compare(a.note, b.note)) })
+	out := make([][]string, len(keys))
+	for i, k := range keys {
+		out[i] = byKey[k]
+	}
+	return out, nil
+}
+
+// wideIndicators are the columns of a wide export of f.
+func (s *Store) wideIndicators(ctx context.Context, f ValueFilter) ([]Indicator, error) {
+	if f.ProgramID != 0 {
+		prog, err := s.programByID(ctx, f.ProgramID)
+		if err != nil {
+			return nil, err
+		}
+		var inds []Indicator
+		for _, pi := range prog.Indicators {
+			if f.IndicatorID == 0 || pi.Indicator.ID == f.IndicatorID {
+				inds = append(inds, pi.Indicator)
+			}
+		}
+		return inds, nil
+	}
+	where, args := valueWhere(f)
+	return queryAll(ctx, s.ro, scanIndicator, "SELECT "+indicatorColumns+` FROM indicator
+		WHERE id IN (SELECT DISTINCT v.indicator_id FROM value v`+where+`) ORDER BY code`, args...)
+}
+
+func (s *Store) indicatorDecimals(ctx context.Context) (map[int64]int, error) {
+	inds, err := s.Indicators(ctx)
+	if err != nil {
+		return nil, err
 	}
 	decimals := make(map[int64]int, len(inds))
 	for _, in := range inds {
 		decimals[in.ID] = in.Decimals
 	}
-	rows, err := s.Values(ctx, f)
-	if err != nil {
-		return err
-	}
-	cw, bw, err := newExportWriter(w)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		rec := []string{r.LocalityCode, r.LocalityName, r.IndicatorCode, r.IndicatorName, r.Period.ID(), r.UnitCode,
-			strconv.FormatFloat(r.Value.Value, 'f', decimals[r.IndicatorID], 64), r.Note}
-		if err := writeGuarded(cw, rec); err != nil {
-			return err
-		}
-	}
-	return flushExport(cw, bw)
-}
-
-// WriteTemplate writes an empty report for a unit to fill in: one row per locality
-// it works in and indicator of the program, in the export format, so a filled
-// template imports without edits. The localities are those the program set targets
-// for in that period (under the unit's own locality when it has one); else those the
-// unit reported for in its latest period up to this one; else the unit's locality's
-// children in force at the period's end.
-func (s *Store) WriteTemplate(ctx context.Context, w io.Writer, programCode string, p period.Period, unitCode string) error {
-	if !p.Valid() {
-		return fmt.Errorf("template: no period given; name one such as 2024Q3")
-	}
-	prog, err := s.ProgramByCode(ctx, programCode)
-	if err != nil {
-		return err
-	}
-	if len(prog.Indicators) == 0 {
-		return fmt.Errorf("program %s tracks no indicators; add them before making a template", prog.Code)
-	}
-	var unit Unit
-	if unitCode != "" {
-		if unit, err = s.UnitByCode(ctx, unitCode); err != nil {
-			return err
-		}
-	}
-	under := `SELECT id FROM locality`
-	args := []any{prog.ID, day(p.Start()), day(p.End())}
-	if unit.LocalityID != 0 {
-		under = `WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT l.id FROM locality l JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub`
-		args = append(args, unit.LocalityID)
-	}
-	locs, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality WHERE id IN
-		(SELECT locality_id FROM target WHERE program_id = ?1 AND indicator_id IN (SELECT indicator_id FROM program_indicator WHERE program_id = ?1)
-			AND period_start = ?2 AND period_end = ?3) AND id IN (`+under+`) ORDER BY code`, args...)
-	if err != nil {
-		return err
-	}
-	if len(locs) == 0 && unit.ID != 0 {
-		// Localities change in reforms while units keep their old locality, so
-		// where the unit last reported is the best guide to where it works now.
-		locs, err = queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality
-			WHERE id IN (SELECT locality_id FROM value WHERE indicator_id IN (SELECT id FROM indicator) AND unit_id = ?1 AND period_start =
-				(SELECT max(period_start) FROM report_received WHERE unit_id = ?1 AND period_start <= ?2))
-			AND valid_from <= ?3 AND (valid_to IS NULL OR valid_to >= ?3) ORDER BY code`, unit.ID, day(p.Start()), day(p.End()))
-		if err != nil {
-			return err
-		}
-	}
-	if len(locs) == 0 && unit.LocalityID != 0 {
-		locs, err = queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality
-			WHERE parent_id = ?1 AND valid_from <= ?2 AND (valid_to IS NULL OR valid_to >= ?2) ORDER BY code`, unit.LocalityID, day(p.End()))
-		if err != nil {
-			return err
-		}
-	}
-	if len(locs) == 0 {
-		return fmt.Errorf("no localities to put in the template: program %s has no targets for %s and unit %q has no reports or localities in force under its own; name another unit with --unit",
-			prog.Code, p.ID(), unitCode)
-	}
-	cw, bw, err := newExportWriter(w)
-	if err != nil {
-		return err
-	}
-	for _, l := range locs {
-		for _, in := range prog.Indicators {
-			if err := writeGuarded(cw, []string{l.Code, l.Name, in.Code, in.Name, p.ID(), unit.Code, "", ""}); err != nil {
-				return err
-			}
-		}
-	}
-	return flushExport(cw, bw)
+	return decimals, nil
 }

@@ -98,6 +98,45 @@ type ValueRow struct {
 
 // Values lists values matching f, by period, locality code and indicator code.
 func (s *Store) Values(ctx context.Context, f ValueFilter) ([]ValueRow, error) {
+	var out []ValueRow
+	err := s.eachValue(ctx, f, func(r ValueRow) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, err
+}
+
+// eachValue calls fn with each value matching f, in the order of Values, without
+// holding them all: exports of a whole country stream through it.
+func (s *Store) eachValue(ctx context.Context, f ValueFilter, fn func(ValueRow) error) error {
+	where, args := valueWhere(f)
+	q := `SELECT v.indicator_id, v.locality_id, v.unit_id, v.period, v.value, v.note, COALESCE(v.batch_id, 0),
+		COALESCE(v.changed_at, b.imported_at), l.code, l.name, i.code, i.name, u.code, u.name
+		FROM value v JOIN locality l ON l.id = v.locality_id JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id
+		LEFT JOIN import_batch b ON b.id = v.batch_id` + where
+	// l.id after l.code: a code reused at a reform names two localities, and a
+	// wide export groups by locality.
+	q += " ORDER BY v.period_start, v.period_end, l.code, l.id, i.code, u.code"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return queryEach(ctx, s.ro, func(sc interface{ Scan(...any) error }) (ValueRow, error) {
+		var r ValueRow
+		var p, changed string
+		err := sc.Scan(&r.IndicatorID, &r.LocalityID, &r.UnitID, &p, &r.Value.Value, &r.Note, &r.BatchID, &changed,
+			&r.LocalityCode, &r.LocalityName, &r.IndicatorCode, &r.IndicatorName, &r.UnitCode, &r.UnitName)
+		if err != nil {
+			return r, err
+		}
+		r.ChangedAt, _ = time.Parse(time.RFC3339, changed)
+		r.Period, err = period.Parse(p)
+		return r, err
+	}, fn, q, args...)
+}
+
+// valueWhere is the WHERE clause, over the value table as v, that selects what f
+// asks for.
+func valueWhere(f ValueFilter) (string, []any) {
 	var where []string
 	var args []any
 	if f.ProgramID != 0 {
@@ -131,29 +170,10 @@ func (s *Store) Values(ctx context.Context, f ValueFilter) ([]ValueRow, error) {
 		where = append(where, `v.locality_id IN (WITH RECURSIVE sub(id) AS (SELECT ? UNION SELECT l.id FROM locality l JOIN sub ON l.parent_id = sub.id) SELECT id FROM sub)`)
 		args = append(args, f.LocalityID)
 	}
-	q := `SELECT v.indicator_id, v.locality_id, v.unit_id, v.period, v.value, v.note, COALESCE(v.batch_id, 0),
-		COALESCE(v.changed_at, b.imported_at), l.code, l.name, i.code, i.name, u.code, u.name
-		FROM value v JOIN locality l ON l.id = v.locality_id JOIN indicator i ON i.id = v.indicator_id JOIN unit u ON u.id = v.unit_id
-		LEFT JOIN import_batch b ON b.id = v.batch_id`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
+	if len(where) == 0 {
+		return "", nil
 	}
-	q += " ORDER BY v.period_start, v.period_end, l.code, i.code, u.code"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	return queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (ValueRow, error) {
-		var r ValueRow
-		var p, changed string
-		err := sc.Scan(&r.IndicatorID, &r.LocalityID, &r.UnitID, &p, &r.Value.Value, &r.Note, &r.BatchID, &changed,
-			&r.LocalityCode, &r.LocalityName, &r.IndicatorCode, &r.IndicatorName, &r.UnitCode, &r.UnitName)
-		if err != nil {
-			return r, err
-		}
-		r.ChangedAt, _ = time.Parse(time.RFC3339, changed)
-		r.Period, err = period.Parse(p)
-		return r, err
-	}, q, args...)
+	return " WHERE " + strings.Join(where, " AND "), args
 }
 
 // Change is one entry of a value's history.

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"danvan/data"
 	"danvan/data/importer"
@@ -206,6 +208,7 @@ func (e *env) export(args []string) error {
 	from := fs.String("from", "", "first period")
 	to := fs.String("to", "", "last period")
 	unit := fs.String("unit", "", "only this reporting unit")
+	wide := fs.Bool("wide", false, "one row per locality, period and unit, one column per indicator")
 	out := fs.String("o", "-", "file to write; - for standard output")
 	if _, err := parseFlags(fs, args, 0, 0); err != nil {
 		return err
@@ -237,10 +240,14 @@ func (e *env) export(args []string) error {
 		}
 		f.UnitID = u.ID
 	}
-	if *out == "-" || *out == "" {
-		return s.ExportLong(e.ctx, e.out, f)
+	export := s.ExportLong
+	if *wide {
+		export = s.ExportWide
 	}
-	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return s.ExportLong(e.ctx, w, f) }); err != nil {
+	if *out == "-" || *out == "" {
+		return export(e.ctx, e.out, f)
+	}
+	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return export(e.ctx, w, f) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.out, "exported to %s\n", *out)
@@ -252,12 +259,20 @@ func (e *env) template(args []string) error {
 	prog := fs.String("program", "", "program whose indicators the template lists")
 	per := fs.String("period", "", "period to report (e.g. 2024Q3)")
 	unit := fs.String("unit", "", "reporting unit that fills it in")
+	xlsx := fs.Bool("xlsx", false, "write an Excel workbook (the default for an -o file ending in .xlsx)")
 	out := fs.String("o", "", "file to write")
 	if _, err := parseFlags(fs, args, 0, 0); err != nil {
 		return err
 	}
 	if *prog == "" || *per == "" || *out == "" {
 		return usageError("template: --program, --period and -o are required")
+	}
+	isXLSX := strings.EqualFold(filepath.Ext(*out), ".xlsx")
+	switch {
+	case *xlsx && !isXLSX:
+		return usageError("template: an Excel workbook needs a file name ending in .xlsx, not %s", *out)
+	case isXLSX:
+		*xlsx = true // a CSV under an .xlsx name would not open in Excel
 	}
 	p, err := periodFlag("period", *per)
 	if err != nil {
@@ -268,7 +283,11 @@ func (e *env) template(args []string) error {
 		return err
 	}
 	defer s.Close()
-	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return s.WriteTemplate(e.ctx, w, *prog, p, *unit) }); err != nil {
+	write := s.WriteTemplate
+	if *xlsx {
+		write = s.WriteTemplateXLSX
+	}
+	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return write(e.ctx, w, *prog, p, *unit) }); err != nil {
 		if errors.Is(err, data.ErrNotFound) {
 			return err
 		}

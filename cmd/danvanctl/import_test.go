@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -127,6 +128,33 @@ func TestExportTemplateRoundTrip(t *testing.T) {
 	}
 	if code, _, _ := ctl(t, "--db", db, "template", "--program", "CTPH-2026", "-o", tpl); code != exitUsage {
 		t.Fatalf("template without period: %d", code)
+	}
+	// An Excel template, asked for by flag or by the file's name, is a workbook.
+	for _, args := range [][]string{{"-o", filepath.Join(dir, "t.xlsx")}, {"--xlsx", "-o", filepath.Join(dir, "T.XLSX")}} {
+		full := append([]string{"--db", db, "template", "--program", "CTPH-2026", "--period", "2026Q4", "--unit", "BCHQS-CL"}, args...)
+		if code, _, stderr := ctl(t, full...); code != exitOK {
+			t.Fatalf("template %v: %d %s", args, code, stderr)
+		}
+		b, err := os.ReadFile(args[len(args)-1])
+		if err != nil || !bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+			t.Fatalf("template %v is not a workbook (%v): %q", args, err, b[:min(len(b), 20)])
+		}
+	}
+	if code, _, _ := ctl(t, "--db", db, "template", "--program", "CTPH-2026", "--period", "2026Q4", "--xlsx", "-o", tpl); code != exitUsage {
+		t.Fatalf("an Excel template into a .csv file: %d", code)
+	}
+	// A wide export reads back as the same values.
+	wide := filepath.Join(dir, "w.csv")
+	if code, _, stderr := ctl(t, "--db", db, "export", "--wide", "--program", "CTPH-2026", "--from", "2026Q2", "--to", "2026Q2", "-o", wide); code != exitOK {
+		t.Fatalf("export --wide: %d %s", code, stderr)
+	}
+	b, err = os.ReadFile(wide)
+	if err != nil || !strings.HasPrefix(string(b), "\uFEFFlocality,locality_name,period,unit,") {
+		t.Fatalf("wide export (%v):\n%s", err, b)
+	}
+	code, out, stderr = ctl(t, "--db", db, "import", wide)
+	if code != exitOK || !strings.Contains(out, " 0 new, 0 changed") {
+		t.Fatalf("wide reimport: %d %s %s", code, out, stderr)
 	}
 	if code, _, _ := ctl(t, "--db", db, "export", "--program", "NOPE"); code != exitRejected {
 		t.Fatalf("export unknown program: %d", code)

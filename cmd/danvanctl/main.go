@@ -54,10 +54,12 @@ Commands:
                                 import units' result files (CSV or XLSX), each file all or nothing
   batches                       list the imports
   undo BATCH                    take an import back out, keeping later changes
-  export [--program P] [--from P] [--to P] [--unit U] [-o FILE|-]
-                                write values as CSV in the import format
-  template --program P --period P [--unit U] -o FILE
-                                write a CSV for a unit to fill in and send back
+  export [--program P] [--from P] [--to P] [--unit U] [--wide] [-o FILE|-]
+                                write values as CSV in the import format: a value per row,
+                                or with --wide a column per indicator
+  template --program P --period P [--unit U] [--xlsx] -o FILE
+                                write a CSV (or an Excel workbook) for a unit to fill in
+                                and send back
   check                         run SQLite's full integrity check
   backup -o FILE                write a consistent copy of the database
   version                       print version, commit and build date

@@ -558,6 +558,143 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+// A wide export imports back to the same values, and exporting again gives the
+// same bytes. Values of one row with different notes go on rows of their own.
+func TestWideRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	a := demoStore(t)
+	// Two notes for one locality, period and unit: one row cannot carry both.
+	noted := []data.Value{}
+	for i, code := range []string{"TT_DOT", "DUONG_KM"} {
+		in, err := a.IndicatorByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unit, _ := a.UnitByCode(ctx, "BCHQS-CL")
+		q := period.MustParse("2024Q3")
+		loc, err := a.LocalityByCode(ctx, "06322", q.End())
+		if err != nil {
+			t.Fatal(err)
+		}
+		noted = append(noted, data.Value{IndicatorID: in.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: float64(i + 2),
+			Note: []string{"bê tông, 2 tuyến", "=theo báo cáo"}[i]})
+	}
+	if _, err := a.SetValues(ctx, noted, data.Source{Kind: "entry"}); err != nil {
+		t.Fatal(err)
+	}
+	var exported bytes.Buffer
+	if err := a.ExportWide(ctx, &exported, data.ValueFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ := strings.Cut(exported.String(), "\r\n")
+	if !strings.HasPrefix(header, "\uFEFFlocality,locality_name,period,unit,CONG_RANH,") || !strings.HasSuffix(header, ",note") {
+		t.Fatalf("wide header %q", header)
+	}
+	for _, want := range []string{`,"bê tông, 2 tuyến"` + "\r\n", `,'=theo báo cáo` + "\r\n"} {
+		if !strings.Contains(exported.String(), want) {
+			t.Errorf("no row ending %q: each note on a row of its own, formulas guarded", want)
+		}
+	}
+	n := countValues(t, a)
+	res := importFile(t, a, "wide.csv", exported.Bytes(), Options{})
+	noProblems(t, res)
+	if res.Rows != n || res.Unchanged != n {
+		t.Fatalf("wide reimport into the same data: %+v (%d values)", res, n)
+	}
+	b := demoStore(t)
+	db, err := sql.Open("sqlite3", b.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM value; DELETE FROM value_history"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	res = importFile(t, b, "wide.csv", exported.Bytes(), Options{})
+	noProblems(t, res)
+	if res.Inserted != n {
+		t.Fatalf("wide import into an empty database: %+v (%d values)", res, n)
+	}
+	var again bytes.Buffer
+	if err := b.ExportWide(ctx, &again, data.ValueFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again.Bytes(), exported.Bytes()) {
+		t.Fatal("wide export after round trip differs")
+	}
+	// A program's export has its indicators as columns, in its order.
+	prog, err := b.ProgramByCode(ctx, "CTPH-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ofProgram bytes.Buffer
+	if err := b.ExportWide(ctx, &ofProgram, data.ValueFilter{ProgramID: prog.ID}); err != nil {
+		t.Fatal(err)
+	}
+	header, _, _ = strings.Cut(ofProgram.String(), "\r\n")
+	if want := prog.Indicators[0].Indicator.Code; !strings.HasPrefix(header, "\uFEFFlocality,locality_name,period,unit,"+want+",") {
+		t.Fatalf("program export header %q, want its first indicator %s first", header, want)
+	}
+}
+
+// The Excel template lists what the CSV one does, keeps codes as text, holds the
+// header still, refuses negative numbers as they are typed, and imports with no
+// edits once a clerk has typed the numbers in.
+func TestXLSXTemplateImportsWhenFilled(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	q := period.MustParse("2026Q3")
+	var csvTpl, xlsxTpl bytes.Buffer
+	if err := s.WriteTemplate(ctx, &csvTpl, "CTPH-2026", q, "BCHQS-CL"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteTemplateXLSX(ctx, &xlsxTpl, "CTPH-2026", q, "BCHQS-CL"); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenReader(&xlsxTpl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(strings.TrimPrefix(csvTpl.String(), "\uFEFF"), "\r\n"), "\r\n")
+	if len(rows) != len(lines) || strings.Join(rows[0], ",") != lines[0] {
+		t.Fatalf("workbook has %d rows headed %q; the CSV %d headed %q", len(rows), rows[0], len(lines), lines[0])
+	}
+	if typ, _ := f.GetCellType(sheet, "A2"); typ != excelize.CellTypeInlineString && typ != excelize.CellTypeSharedString {
+		t.Errorf("locality code cell is of type %v, want text", typ)
+	}
+	if !strings.HasPrefix(rows[1][0], "0") {
+		t.Errorf("first locality code %q lost its leading zero", rows[1][0])
+	}
+	if panes, err := f.GetPanes(sheet); err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v %v", panes, err)
+	}
+	dvs, err := f.GetDataValidations(sheet)
+	if err != nil || len(dvs) != 1 || dvs[0].Operator != "greaterThanOrEqual" || dvs[0].Sqref != fmt.Sprintf("G2:G%d", len(rows)) {
+		t.Fatalf("value column validation %+v, %v", dvs, err)
+	}
+	// A clerk types a number into every value cell, as Excel stores them.
+	for i := 2; i <= len(rows); i++ {
+		if err := f.SetCellInt(sheet, fmt.Sprintf("G%d", i), int64(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var filled bytes.Buffer
+	if err := f.Write(&filled); err != nil {
+		t.Fatal(err)
+	}
+	res := importFile(t, s, "mau-bao-cao.xlsx", filled.Bytes(), Options{})
+	noProblems(t, res)
+	if res.Rows != len(rows)-1 || res.Format != "xlsx" {
+		t.Fatalf("filled workbook: %+v, want %d rows", res, len(rows)-1)
+	}
+}
+
 func TestTemplateImportsWhenFilled(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
