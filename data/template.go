@@ -8,7 +8,15 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"danvan/data/message"
 	"danvan/data/period"
+)
+
+var (
+	msgTemplateNoPeriod     = message.New("a template is for one period; name it, e.g. 2026Q3 or Quý 3/2026")
+	msgTemplateNoIndicators = message.New("program {{.Program}} tracks no indicators; add them to the program before making a template")
+	msgTemplateNoUnit       = message.New("program {{.Program}} has no targets for {{.Period}}, so the template has no localities to list; choose the unit that will fill it in, and its localities are listed")
+	msgTemplateNoLocalities = message.New("no localities to list: program {{.Program}} has no targets for {{.Period}} in the area of unit {{.Unit}}, and the unit has neither earlier reports nor localities in force under its own; set the unit's locality, or set targets for the period")
 )
 
 // WriteTemplate writes an empty report for a unit to fill in, as CSV: one row per
@@ -57,14 +65,14 @@ func (t reportTemplate) rows() [][]string {
 // children in force at the period's end.
 func (s *Store) template(ctx context.Context, programCode string, p period.Period, unitCode string) (reportTemplate, error) {
 	if !p.Valid() {
-		return reportTemplate{}, fmt.Errorf("template: no period given; name one such as 2024Q3")
+		return reportTemplate{}, msgTemplateNoPeriod.With().Err()
 	}
 	prog, err := s.ProgramByCode(ctx, programCode)
 	if err != nil {
 		return reportTemplate{}, err
 	}
 	if len(prog.Indicators) == 0 {
-		return reportTemplate{}, fmt.Errorf("program %s tracks no indicators; add them before making a template", prog.Code)
+		return reportTemplate{}, msgTemplateNoIndicators.With("Program", prog.Code).Err()
 	}
 	var unit Unit
 	if unitCode != "" {
@@ -103,8 +111,10 @@ func (s *Store) template(ctx context.Context, programCode string, p period.Perio
 		}
 	}
 	if len(locs) == 0 {
-		return reportTemplate{}, fmt.Errorf("no localities to put in the template: program %s has no targets for %s and unit %q has no reports or localities in force under its own; name another unit with --unit",
-			prog.Code, p.ID(), unitCode)
+		if unit.ID == 0 {
+			return reportTemplate{}, msgTemplateNoUnit.With("Program", prog.Code, "Period", p.ID()).Err()
+		}
+		return reportTemplate{}, msgTemplateNoLocalities.With("Program", prog.Code, "Period", p.ID(), "Unit", unit.Code).Err()
 	}
 	return reportTemplate{prog: prog, period: p, unit: unit, locs: locs}, nil
 }

@@ -118,8 +118,9 @@ func (m *Main) menu() *fyne.MainMenu {
 	find.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
 	importFiles := fyne.NewMenuItem(lang.L("Import files…"), m.importFiles)
 	importFiles.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyI, Modifier: fyne.KeyModifierShortcutDefault}
-	exportValues := fyne.NewMenuItem(lang.L("Export values…"), m.exportValues)
+	exportValues := fyne.NewMenuItem(lang.L("Export values…"), func() { m.exportValues(false) })
 	exportValues.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
+	exportWide := fyne.NewMenuItem(lang.L("Export values, a column per indicator…"), func() { m.exportValues(true) })
 	view := []*fyne.MenuItem{find, fyne.NewMenuItemSeparator()}
 	for i, name := range []string{lang.L("Dashboard"), lang.L("Localities"), lang.L("Programs"), lang.L("Values"), lang.L("Data entry"), lang.L("Charts"), lang.L("Import reports"), lang.L("Units")} {
 		it := fyne.NewMenuItem(name, func() { m.nav.Select(i) })
@@ -128,7 +129,7 @@ func (m *Main) menu() *fyne.MainMenu {
 	}
 	about := fyne.NewMenuItem(lang.L("About danvan"), m.about)
 	return fyne.NewMainMenu(
-		fyne.NewMenu(lang.L("File"), newDB, open, backup, fyne.NewMenuItemSeparator(), importFiles, exportValues,
+		fyne.NewMenu(lang.L("File"), newDB, open, backup, fyne.NewMenuItemSeparator(), importFiles, exportValues, exportWide,
 			fyne.NewMenuItemSeparator(), settings, fyne.NewMenuItemSeparator(), quit),
 		fyne.NewMenu(lang.L("View"), view...),
 		fyne.NewMenu(lang.L("Help"), about),
@@ -379,9 +380,10 @@ func (m *Main) importFiles() {
 	m.Import.chooseFile()
 }
 
-// exportValues writes the values the Values screen's filters select as a long CSV
-// (Ctrl+E), the format danvanctl export writes and the import reads back.
-func (m *Main) exportValues() {
+// exportValues writes the values the Values screen's filters select as CSV, a
+// value per row (Ctrl+E) or, wide, a column per indicator: the formats danvanctl
+// export writes and the import reads back.
+func (m *Main) exportValues(wide bool) {
 	if m.Values == nil {
 		return
 	}
@@ -392,7 +394,7 @@ func (m *Main) exportValues() {
 	}
 	askSavePath(m.win, "so-lieu-"+time.Now().Format("20060102")+".csv", m.dbDir(), ".csv", func(path string) {
 		background(&m.work, func() {
-			err := m.exportValuesTo(context.Background(), f, path)
+			err := m.exportValuesTo(context.Background(), f, wide, path)
 			fyne.Do(func() {
 				if err != nil {
 					showError(err, m.win)
@@ -404,9 +406,13 @@ func (m *Main) exportValues() {
 	})
 }
 
-func (m *Main) exportValuesTo(ctx context.Context, f data.ValueFilter, path string) error {
+func (m *Main) exportValuesTo(ctx context.Context, f data.ValueFilter, wide bool, path string) error {
 	f.Limit = 0 // the screen shows the first rows; the file holds them all
-	return data.WriteFileAtomic(path, func(w io.Writer) error { return m.store.ExportLong(ctx, w, f) })
+	export := m.store.ExportLong
+	if wide {
+		export = m.store.ExportWide
+	}
+	return data.WriteFileAtomic(path, func(w io.Writer) error { return export(ctx, w, f) })
 }
 
 func (m *Main) about() {

@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,7 +174,7 @@ func TestExportValuesWritesTheFilteredValues(t *testing.T) {
 		t.Fatal("the default filters are not valid")
 	}
 	path := filepath.Join(t.TempDir(), "so-lieu.csv")
-	if err := m.exportValuesTo(context.Background(), f, path); err != nil {
+	if err := m.exportValuesTo(context.Background(), f, false, path); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(path)
@@ -183,5 +185,33 @@ func TestExportValuesWritesTheFilteredValues(t *testing.T) {
 	want, _ := s.Values(context.Background(), data.ValueFilter{ProgramID: f.ProgramID})
 	if len(lines)-1 != len(want) || !strings.Contains(lines[0], "locality,locality_name,indicator") {
 		t.Fatalf("%d lines for %d values; header %q", len(lines)-1, len(want), lines[0])
+	}
+	// Wide: the program's indicators as columns, and every value in a cell.
+	wide := filepath.Join(t.TempDir(), "so-lieu-ngang.csv")
+	if err := m.exportValuesTo(context.Background(), f, true, wide); err != nil {
+		t.Fatal(err)
+	}
+	if raw, err = os.ReadFile(wide); err != nil {
+		t.Fatal(err)
+	}
+	records, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\uFEFF")))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := records[0]
+	prog, _ := s.ProgramByCode(context.Background(), "CTPH-2026")
+	if len(header) != len(data.WideHeader)+len(prog.Indicators)+1 || header[len(data.WideHeader)] != prog.Indicators[0].Indicator.Code {
+		t.Fatalf("wide header %q", header)
+	}
+	cells := 0
+	for _, rec := range records[1:] {
+		for _, c := range rec[len(data.WideHeader) : len(header)-1] {
+			if c != "" {
+				cells++
+			}
+		}
+	}
+	if cells != len(want) {
+		t.Fatalf("%d values in the wide file, want %d", cells, len(want))
 	}
 }

@@ -426,23 +426,11 @@ func (s *Charts) periodHints() {
 	s.From.SetPlaceHolder(period.Of(p.PeriodType, p.Start).Label(s.language))
 	to := period.Of(p.PeriodType, p.End)
 	if k := s.kind(); k == briefing.Ranking || k == briefing.Breakdown {
-		to = lastEnded(*p)
+		to = lastEndedOn(*p, today())
 	}
 	s.To.SetPlaceHolder(to.Label(s.language))
 }
 
-// lastEnded is the program's last period that is over, where reports are in; the
-// first one while none is.
-func lastEnded(p data.Program) period.Period {
-	last := period.Of(p.PeriodType, today()).Prev()
-	if end := period.Of(p.PeriodType, p.End); end.Start().Before(last.Start()) {
-		last = end
-	}
-	if first := period.Of(p.PeriodType, p.Start); last.Start().Before(first.Start()) {
-		last = first
-	}
-	return last
-}
 
 // SelectLocality charts l; the zero Locality is the whole country.
 func (s *Charts) SelectLocality(l data.Locality) {
@@ -688,7 +676,7 @@ func (s *Charts) exportName(ext string) string {
 		parts = append(parts, r.To.ID())
 	} else if p := s.selectedProgram(); p != nil && p.PeriodType.Valid() {
 		if r.Kind == briefing.Ranking || r.Kind == briefing.Breakdown {
-			parts = append(parts, lastEnded(*p).ID())
+			parts = append(parts, lastEndedOn(*p, today()).ID())
 		} else {
 			parts = append(parts, period.Of(p.PeriodType, p.End).ID())
 		}
@@ -768,7 +756,7 @@ func (s *Charts) askPack() {
 	}
 	prog := *p
 	per := widget.NewEntry()
-	per.SetText(lastEnded(prog).Label(s.language))
+	per.SetText(lastEndedOn(prog, today()).Label(s.language))
 	class := widget.NewEntry()
 	class.SetText(defaultClassification)
 	units := []string{lang.L("(none)")}

@@ -183,7 +183,7 @@ func TestChartsUnknownLocalityIsExplained(t *testing.T) {
 func TestChartsExportPNGAtA4(t *testing.T) {
 	s, _ := newCharts(t)
 	chooseRanking(t, s)
-	if got := s.exportName(".png"); got != "xep-hang-TT_DOT-"+lastEnded(*s.selectedProgram()).ID()+".png" {
+	if got := s.exportName(".png"); got != "xep-hang-TT_DOT-"+lastEndedOn(*s.selectedProgram(), today()).ID()+".png" {
 		t.Errorf("default name %q", got)
 	}
 	path := filepath.Join(t.TempDir(), "xep-hang.png")

@@ -463,7 +463,8 @@ func offeredPeriods(p data.Program, day time.Time) []period.Period {
 	return out
 }
 
-// lastEndedOn is the program's last period over by day, within its span.
+// lastEndedOn is the program's last period over by day, within its span: where
+// reports are in, and the first one while none is.
 func lastEndedOn(p data.Program, day time.Time) period.Period {
 	last := period.Of(p.PeriodType, day).Prev()
 	if end := period.Of(p.PeriodType, p.End); !p.End.IsZero() && end.Start().Before(last.Start()) {

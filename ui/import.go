@@ -29,6 +29,7 @@ import (
 // the whole store, because importer.Import takes a *data.Store: NewImport finds it
 // behind the interface.
 type importStore interface {
+	templateStore
 	Units(ctx context.Context) ([]data.Unit, error)
 	Batches(ctx context.Context) ([]data.Batch, error)
 	UndoBatch(ctx context.Context, id int64) (data.UndoResult, error)
@@ -107,6 +108,8 @@ type Import struct {
 
 	// Options and files.
 	Choose, Remove *widget.Button
+	MakeTemplate   *widget.Button
+	TemplateForm   *templateForm // the last template dialog shown
 	Unit           *widget.Select
 	Period, Sheet  *widget.Entry
 	ValidOnly      *widget.Check
@@ -182,6 +185,7 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	s.Choose.Importance = widget.HighImportance
 	s.Remove = widget.NewButtonWithIcon(lang.L("Remove from the list"), theme.ContentRemoveIcon(), s.removeSelected)
 	s.Remove.Disable()
+	s.MakeTemplate = widget.NewButtonWithIcon(lang.L("Make a template…"), theme.DocumentCreateIcon(), s.askTemplate)
 	s.Unit = widget.NewSelect([]string{lang.L("From the Unit column of the file")}, func(string) { s.optionsChanged() })
 	s.Unit.SetSelectedIndex(0)
 	s.Period = widget.NewEntry()
@@ -200,7 +204,7 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	s.Skipped.Wrapping = fyne.TextWrapWord
 	s.Skipped.Hide()
 	s.DropHint = lowLabel(lang.L("You can also drop files on the window. Each file is checked first; nothing is written until you press Import."))
-	s.DropHint.Wrapping = fyne.TextWrapWord
+	s.DropHint.Truncation = fyne.TextTruncateEllipsis // wrapped beside three buttons, its height ran away
 
 	s.ProgressLabel = widget.NewLabel("")
 	s.ProgressLabel.Truncation = fyne.TextTruncateEllipsis
@@ -270,7 +274,7 @@ func NewImport(store importStore, w fyne.Window) *Import {
 		s.ValidOnly,
 	)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, container.NewHBox(s.Choose, s.Remove), nil, s.DropHint),
+		container.NewBorder(nil, nil, container.NewHBox(s.Choose, s.Remove, s.MakeTemplate), nil, s.DropHint),
 		options, s.OptionError, s.Skipped, s.progressBox, widget.NewSeparator())
 
 	for i, w := range problemColumns {
@@ -401,6 +405,50 @@ func (s *Import) chooseFile() {
 	askOpenPath(s.win, s.lastDir, importExtensions, func(path string) {
 		s.lastDir = filepath.Dir(path)
 		s.AddFiles([]string{path})
+	})
+}
+
+// askTemplate asks which report template to make, then where to save it, and
+// writes it off the UI goroutine.
+func (s *Import) askTemplate() {
+	ctx := s.ctx
+	background(&s.work, func() {
+		programs, err := s.store.Programs(ctx)
+		fyne.Do(func() {
+			switch {
+			case ctx.Err() != nil:
+			case err != nil:
+				showError(err, s.win)
+			case len(programs) == 0:
+				dialog.ShowInformation(lang.L("Report template"), lang.L("There is no program yet: a template lists a program's indicators. Add a program under Programs first."), s.win)
+			default:
+				s.TemplateForm = newTemplateForm(programs, s.units, s.language, s.win, s.saveTemplate)
+				s.TemplateForm.Dialog.Show()
+			}
+		})
+	})
+}
+
+// saveTemplate asks where to write the template r describes, and writes it.
+func (s *Import) saveTemplate(r templateRequest) {
+	askSavePath(s.win, r.fileName(), s.lastDir, r.ext(), func(path string) {
+		s.lastDir = filepath.Dir(path)
+		s.writeTemplate(r, path)
+	})
+}
+
+// writeTemplate writes the template r describes to path, off the UI goroutine.
+func (s *Import) writeTemplate(r templateRequest, path string) {
+	ctx := s.ctx
+	background(&s.work, func() {
+		err := r.write(ctx, s.store, path)
+		fyne.Do(func() {
+			if err != nil {
+				showError(err, s.win)
+				return
+			}
+			dialog.ShowInformation(lang.L("Report template"), lang.L("The template was written to:")+"\n"+path, s.win)
+		})
 	})
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/xuri/excelize/v2"
 
 	"danvan/data"
 	"danvan/data/period"
@@ -335,4 +337,61 @@ func TestImportProblemsAreShownInVietnamese(t *testing.T) {
 	if !strings.HasSuffix(s.Detail.Text, ": "+s.Rows[0].Message) || !strings.HasPrefix(s.Detail.Text, "Dòng ") {
 		t.Errorf("detail %q", s.Detail.Text)
 	}
+}
+
+// "Make a template…" asks for the program, the period and the unit, proposes a
+// file name, and writes the workbook (the data tests import one filled in).
+func TestMakeTemplate(t *testing.T) {
+	s, st, _ := newImportScreen(t)
+	test.Tap(s.MakeTemplate)
+	s.work.Wait()
+	f := s.TemplateForm
+	if f == nil {
+		t.Fatal("no template dialog")
+	}
+	prog, ok := f.program()
+	if !ok || f.Period.Text != lastEndedOn(prog, today()).Label(s.language) {
+		t.Fatalf("program %q, period %q: want a program and its last period that is over", f.Program.Selected, f.Period.Text)
+	}
+	f.Program.SetSelected("CTPH-2026 — " + mustProgram(t, st, "CTPH-2026").Title)
+	f.Period.SetText("Quý 3/2026")
+	if !slices.ContainsFunc(f.Unit.Options, func(o string) bool { return strings.HasPrefix(o, "BCHQS-CL — ") }) {
+		t.Fatalf("units offered: %q", f.Unit.Options)
+	}
+	f.Unit.SetSelected(f.Unit.Options[slices.IndexFunc(f.Unit.Options, func(o string) bool { return strings.HasPrefix(o, "BCHQS-CL — ") })])
+	r, ok := f.request()
+	if !ok || !r.xlsx || r.fileName() != "mau-bao-cao-CTPH-2026-2026Q3-BCHQS-CL.xlsx" {
+		t.Fatalf("request %+v (%v), file name %q", r, ok, r.fileName())
+	}
+	f.Period.SetText("Quý 5/2026")
+	if f.Period.Validate() == nil {
+		t.Fatal("a period that does not exist passes")
+	}
+	path := filepath.Join(t.TempDir(), r.fileName())
+	s.writeTemplate(r, path)
+	s.work.Wait()
+	wb, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatalf("the template is not a workbook: %v", err)
+	}
+	rows, err := wb.GetRows(wb.GetSheetName(0))
+	wb.Close()
+	if err != nil || len(rows) < 2 || rows[0][0] != "locality" || rows[1][5] != "BCHQS-CL" {
+		t.Fatalf("template rows %q (%v)", rows, err)
+	}
+	// The CSV choice writes a CSV.
+	f.Format.SetSelected(f.Format.Options[1])
+	f.Period.SetText("2026Q3")
+	if r, _ := f.request(); r.xlsx || r.ext() != ".csv" {
+		t.Fatalf("CSV chosen, request %+v", r)
+	}
+}
+
+func mustProgram(t *testing.T, st *data.Store, code string) data.Program {
+	t.Helper()
+	p, err := st.ProgramByCode(context.Background(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
