@@ -431,7 +431,6 @@ func (s *Charts) periodHints() {
 	s.To.SetPlaceHolder(to.Label(s.language))
 }
 
-
 // SelectLocality charts l; the zero Locality is the whole country.
 func (s *Charts) SelectLocality(l data.Locality) {
 	s.locality = l
