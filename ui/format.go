@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -62,6 +63,16 @@ func formatNumber(v float64, decimals int, language string) string {
 }
 
 // formatCount writes a whole number with grouping, for row counts.
+// formatShortest writes v with as many decimals as it has (up to 6), grouped in
+// the officer's language: a value read from a file, shown as it was written.
+func formatShortest(v float64) string {
+	d := 0
+	if s := strconv.FormatFloat(v, 'f', -1, 64); strings.Contains(s, ".") {
+		d = len(s) - strings.IndexByte(s, '.') - 1
+	}
+	return formatNumber(v, min(d, 6), uiLang())
+}
+
 func formatCount(n int) string {
 	return formatNumber(float64(n), 0, uiLang())
 }

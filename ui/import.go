@@ -129,6 +129,8 @@ type Import struct {
 
 	// The selected file.
 	FileName, Info, Status *widget.Label
+	Changes                *widget.Label // the values the file changes, before and after
+	changesBox             fyne.CanvasObject
 	Problems               *widget.Table
 	Detail                 *widget.Label
 	ImportButton           *widget.Button
@@ -282,9 +284,11 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	}
 	s.Problems.SetColumnWidth(3, 400) // until laid out
 	s.problemBox = container.New(&fillColumnLayout{table: s.Problems, widths: problemColumns, flex: 3}, s.Problems)
+	s.Changes = widget.NewLabel("")
+	s.changesBox = container.NewVScroll(s.Changes)
 	head := container.NewVBox(s.FileName, s.Info, s.Status)
 	foot := container.NewBorder(nil, nil, nil, s.ImportButton, s.Detail)
-	s.preview = container.NewBorder(head, foot, nil, nil, s.problemBox)
+	s.preview = container.NewBorder(head, foot, nil, nil, container.NewStack(s.problemBox, s.changesBox))
 	s.empty = container.NewCenter(lowLabel(lang.L("Choose a file to check it.")))
 	s.preview.Hide()
 	files := container.NewHSplit(s.FileList, container.NewStack(s.empty, s.preview))
@@ -754,6 +758,12 @@ func (s *Import) showSelected() {
 	} else {
 		s.problemBox.Show()
 	}
+	s.Changes.SetText(s.changes(f))
+	if len(s.Rows) == 0 && s.Changes.Text != "" {
+		s.changesBox.Show()
+	} else {
+		s.changesBox.Hide()
+	}
 	s.sortRows()
 	s.Problems.UnselectAll()
 	s.Problems.ScrollToTop()
@@ -812,6 +822,35 @@ func (s *Import) counts(f *ImportFile) string {
 		return lang.L("Imported: {{.New}} new / {{.Changed}} changed / {{.Unchanged}} unchanged / {{.Rejected}} rejected.", args)
 	}
 	return lang.L("{{.Rows}} values read: {{.New}} new / {{.Changed}} changed / {{.Unchanged}} unchanged / {{.Rejected}} rejected.", args)
+}
+
+// changes lists the stored values the file changes, with what they hold: the
+// numbers an officer checks before overwriting a unit's earlier report.
+func (s *Import) changes(f *ImportFile) string {
+	r := f.Result
+	if r.Refused || len(r.Changes) == 0 || (f.State != FileChecked && f.State != FileImported) {
+		return ""
+	}
+	lines := []string{lang.L("Values that change:")}
+	if f.State == FileImported {
+		lines[0] = lang.L("Values changed:")
+	}
+	for _, c := range r.Changes {
+		per := c.Period
+		if p, err := period.Parse(c.Period); err == nil {
+			per = p.Label(s.language)
+		}
+		line := fmt.Sprintf("%s %s · %s · %s · %s: ", c.Locality, c.LocalityName, c.Indicator, per, c.Unit) +
+			lang.L("from {{.Old}} to {{.New}}", map[string]any{"Old": formatShortest(c.Old), "New": formatShortest(c.New)})
+		if c.OldNote != c.NewNote {
+			line += " (" + lang.L("Note") + ": " + lang.L("from {{.Old}} to {{.New}}", map[string]any{"Old": "“" + c.OldNote + "”", "New": "“" + c.NewNote + "”"}) + ")"
+		}
+		lines = append(lines, "• "+line)
+	}
+	if more := r.Updated - len(r.Changes); more > 0 {
+		lines = append(lines, lang.L("… and {{.N}} more changes", map[string]any{"N": formatCount(more)}))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // status is the sentence that tells the officer what to do with the file.

@@ -122,6 +122,12 @@ func TestImportPreviewImportAndUndo(t *testing.T) {
 	if s.ImportButton.Disabled() {
 		t.Fatalf("Import is disabled: %q", s.Status.Text)
 	}
+	// Each value the file would overwrite is listed with what it holds now.
+	if r.Updated == 0 || !s.changesBox.Visible() || strings.Count(s.Changes.Text, "\n• ") != r.Updated ||
+		!strings.Contains(s.Changes.Text, "• 06484 Xã Mai Sao · TT_DOT · Quý III/2024 · BCHQS-CL: từ ") ||
+		!strings.Contains(s.Changes.Text, " thành 17\n") {
+		t.Errorf("%d values change; the list shows %q", r.Updated, s.Changes.Text)
+	}
 
 	test.Tap(s.ImportButton)
 	s.work.Wait()

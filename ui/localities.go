@@ -1182,7 +1182,7 @@ func listSummary(sum data.ListSummary) (string, []string) {
 		case data.Closed:
 			out = append(out, lang.L("Closes")+" "+c.Code+" "+c.Old)
 		case data.Renamed:
-			out = append(out, lang.L("Renames")+" "+c.Code+" "+c.Old+" → "+c.New)
+			out = append(out, lang.L("Renames")+" "+c.Code+" "+lang.L("from {{.Old}} to {{.New}}", map[string]any{"Old": c.Old, "New": c.New}))
 		}
 	}
 	return text, out

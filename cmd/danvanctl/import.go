@@ -33,6 +33,7 @@ type jsonResult struct {
 	Imported        bool               `json:"imported"`
 	DryRun          bool               `json:"dry_run"`
 	Errors          []importer.Problem `json:"errors"`
+	Changes         []importer.Change  `json:"changes"` // the first values changed, old and new
 }
 
 func (e *env) importFiles(args []string) error {
@@ -121,6 +122,10 @@ func writeJSONResult(w io.Writer, r importer.Result) error {
 	if j.Errors == nil {
 		j.Errors = []importer.Problem{} // an empty list, not null, for scripts that loop over it
 	}
+	j.Changes = r.Changes
+	if j.Changes == nil {
+		j.Changes = []importer.Change{}
+	}
 	b, err := json.Marshal(j)
 	if err != nil {
 		return err
@@ -143,6 +148,16 @@ func writeSummary(w io.Writer, r importer.Result) {
 		fmt.Fprintf(w, "%s: would import (dry run, nothing written): %s\n", r.File, counts)
 	default:
 		fmt.Fprintf(w, "%s: imported as batch %d: %s\n", r.File, r.BatchID, counts)
+	}
+	if r.Refused {
+		return
+	}
+	for _, c := range r.Changes {
+		fmt.Fprintf(w, "  changed: %s %s · %s · %s · %s: %s -> %s\n", c.Locality, c.LocalityName, c.Indicator, c.Period, c.Unit,
+			strconv.FormatFloat(c.Old, 'f', -1, 64), strconv.FormatFloat(c.New, 'f', -1, 64))
+	}
+	if more := r.Updated - len(r.Changes); more > 0 {
+		fmt.Fprintf(w, "  … and %d more changed\n", more)
 	}
 }
 

@@ -81,7 +81,7 @@ func TestImportJSON(t *testing.T) {
 		if err := json.Unmarshal([]byte(l), &m); err != nil {
 			t.Fatalf("%q: %v", l, err)
 		}
-		for _, k := range []string{"file", "encoding", "delimiter", "format", "rows", "inserted", "updated", "unchanged", "rejected", "errors"} {
+		for _, k := range []string{"file", "encoding", "delimiter", "format", "rows", "inserted", "updated", "unchanged", "rejected", "errors", "changes"} {
 			if _, ok := m[k]; !ok {
 				t.Errorf("%s: no key %q", l, k)
 			}
@@ -90,6 +90,9 @@ func TestImportJSON(t *testing.T) {
 	}
 	if objs[0]["file"] != "good.csv" || objs[0]["rows"] != 2.0 || len(objs[0]["errors"].([]any)) != 0 || objs[0]["delimiter"] != "," {
 		t.Errorf("good: %v", objs[0])
+	}
+	if changes := objs[0]["changes"].([]any); len(changes) != int(objs[0]["updated"].(float64)) {
+		t.Errorf("good: %d changed, %d listed in changes", int(objs[0]["updated"].(float64)), len(changes))
 	}
 	errs := objs[1]["errors"].([]any)
 	if objs[1]["rejected"] != 1.0 || len(errs) != 1 {

@@ -97,6 +97,25 @@ type Result struct {
 	AlreadyImported int64 // the earlier batch that imported the same file
 	Refused         bool  // nothing imported because of Problems
 	DryRun          bool
+	// Changes are the first MaxChanges values the file changes (Updated counts
+	// them all), with what they held: what a preview shows as "old -> new".
+	Changes []Change
+}
+
+// MaxChanges bounds Result.Changes: a preview lists a few, the count says the rest.
+const MaxChanges = 50
+
+// Change is a stored value the file changes.
+type Change struct {
+	Locality     string  `json:"locality"`
+	LocalityName string  `json:"locality_name"`
+	Indicator    string  `json:"indicator"`
+	Period       string  `json:"period"`
+	Unit         string  `json:"unit"`
+	Old          float64 `json:"old"`
+	New          float64 `json:"new"`
+	OldNote      string  `json:"old_note,omitempty"`
+	NewNote      string  `json:"new_note,omitempty"`
 }
 
 // Summary groups identical problems so a file with the same mistake on 300 lines
@@ -332,6 +351,9 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	if im.multiUnit {
 		unit = 0
 	}
+	if err := im.changes(); err != nil {
+		return res, err
+	}
 	b, err := im.bw.Commit(data.BatchTotals{SHA256: sha, UnitID: unit, Rows: res.Rows, Rejected: res.Rejected})
 	if err != nil {
 		return res, err
@@ -345,7 +367,25 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 func (im *importer) count() error {
 	wc, err := im.bw.Counts()
 	im.res.Inserted, im.res.Updated, im.res.Unchanged = wc.Inserted, wc.Updated, wc.Unchanged
-	return err
+	if err != nil {
+		return err
+	}
+	return im.changes()
+}
+
+// changes lists the first values the batch overwrites, by their codes.
+func (im *importer) changes() error {
+	cs, err := im.bw.Changes(MaxChanges)
+	if err != nil {
+		return err
+	}
+	im.res.Changes = make([]Change, 0, len(cs))
+	for _, c := range cs {
+		loc, _ := im.codes.ByID(c.LocalityID)
+		im.res.Changes = append(im.res.Changes, Change{Locality: loc.Code, LocalityName: loc.Name, Indicator: im.indByID[c.IndicatorID].Code,
+			Period: c.Period.ID(), Unit: im.unitByID[c.UnitID].Code, Old: c.Old, New: c.Value.Value, OldNote: c.OldNote, NewNote: c.Note})
+	}
+	return nil
 }
 
 func delimiterName(r rune) string {

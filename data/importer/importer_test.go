@@ -390,6 +390,14 @@ func TestValidOnlyAndDryRun(t *testing.T) {
 	if dry.BatchID != 0 || dry.Rejected != 1 || dry.Inserted+dry.Updated+dry.Unchanged != 2 {
 		t.Fatalf("dry run %+v", dry)
 	}
+	// The preview names each value it would change, with what it holds now.
+	if dry.Updated != len(dry.Changes) || dry.Updated == 0 {
+		t.Fatalf("dry run: %d changed, %d listed", dry.Updated, len(dry.Changes))
+	}
+	if c := dry.Changes[0]; c.Locality != "06484" || c.Indicator != "TT_DOT" || c.Period != "2023Q4" || c.Unit != "E123" ||
+		c.Old != old.Value || c.New != 41 || c.LocalityName != "Xã Mai Sao" {
+		t.Fatalf("change %+v, want 06484 TT_DOT 2023Q4 E123 %g -> 41", c, old.Value)
+	}
 	if v, _ := valueOf(t, s, key{"TT_DOT", "06484", "E123", "2023Q4"}); v.Value != old.Value || countValues(t, s) != before {
 		t.Fatal("dry run wrote")
 	}

@@ -130,7 +130,7 @@ const notNumberText = "not a number; write digits only, with one decimal mark an
 
 var (
 	msgEmptyNumber = message.New("empty cell where a number is expected; write 0 if the value is zero")
-	msgAmbiguous   = message.New("ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. 1234 or 1,234 → 1234)")
+	msgAmbiguous   = message.New("ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. write 1,234 as 1234)")
 	msgDotInComma  = message.New("written in dot decimal (1,234.5) style, but the other numbers in this file use comma decimal (1.234,5); use the same decimal mark throughout the file")
 	msgCommaInDot  = message.New("written in comma decimal (1.234,5) style, but the other numbers in this file use dot decimal (1,234.5); use the same decimal mark throughout the file")
 	msgNotNumber   = message.New(notNumberText)

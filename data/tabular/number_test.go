@@ -70,7 +70,7 @@ func TestParseNumberErrors(t *testing.T) {
 		{"1.2.3", DotDecimal, `"1.2.3": more than one decimal mark '.'; a number has at most one`},
 		{"1,5", DotDecimal, `"1,5": written in comma decimal (1.234,5) style, but the other numbers in this file use dot decimal (1,234.5); use the same decimal mark throughout the file`},
 		{"1,23,4", DotDecimal, `"1,23,4": not a number; write digits only, with one decimal mark and no units, %, or currency (thousands groups must have 3 digits, e.g. 1,234.5)`},
-		{"1,234", Unknown, `"1,234": ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. 1234 or 1,234 → 1234)`},
+		{"1,234", Unknown, `"1,234": ambiguous number: it could be read with ',' or '.' as the decimal mark and no other number in the file settles which; write it without thousands separators (e.g. write 1,234 as 1234)`},
 		{"12%", CommaDecimal, `"12%": not a number; write digits only, with one decimal mark and no units, %, or currency`},
 		{"1 234.5", CommaDecimal, `"1 234.5": written in dot decimal (1,234.5) style, but the other numbers in this file use comma decimal (1.234,5); use the same decimal mark throughout the file`},
 		{".5", DotDecimal, `".5": not a number; write digits only, with one decimal mark and no units, %, or currency`},
