@@ -139,7 +139,7 @@ func TestLocalitiesAddRenameDelete(t *testing.T) {
 	}
 
 	test.Tap(s.DeleteButton)
-	tapOverlayButton(t, w, "Xoá")
+	tapOverlayButton(t, w, "Xóa")
 	s.work.Wait()
 	if _, err := store.Locality(ctx, l.ID); err == nil {
 		t.Fatal("the commune was not deleted")
@@ -182,10 +182,10 @@ func TestLocalitiesDeleteReferredShowsWhy(t *testing.T) {
 	s.work.Wait()
 	l := selectCode(t, s, "06322") // Xã Hữu Lễ, with reported values
 	test.Tap(s.DeleteButton)
-	tapOverlayButton(t, w, "Xoá")
+	tapOverlayButton(t, w, "Xóa")
 	s.work.Wait()
 	// The refusal says, in the officer's language, what refers to the locality.
-	const why = "Không xoá được địa bàn: có 360 số liệu đã báo cáo, 180 chỉ tiêu giao, 1 liên kết sắp xếp đơn vị hành chính đang gắn với địa bàn này; hãy chấm dứt hiệu lực thay vì xoá"
+	const why = "Không xóa được địa bàn: có 360 số liệu đã báo cáo, 180 chỉ tiêu giao, 1 liên kết sắp xếp đơn vị hành chính đang gắn với địa bàn này; hãy chấm dứt hiệu lực thay vì xóa"
 	if texts := renderedTexts(w); !slices.Contains(texts, why) || containsText(texts, "referred to") {
 		t.Fatalf("the refusal does not say in Vietnamese what refers to it: %q", texts)
 	}

@@ -342,7 +342,7 @@ func TestTargetsClearedCellIsDeletedOnSave(t *testing.T) {
 	if e.Text != "" {
 		t.Fatalf("after erasing: %q", e.Text)
 	}
-	if e.PlaceHolder != "xoá khi lưu" {
+	if e.PlaceHolder != "xóa khi lưu" {
 		t.Errorf("the cleared cell's placeholder is %q", e.PlaceHolder)
 	}
 	test.Type(g.Cells[fresh][year], "1.234")
@@ -356,7 +356,7 @@ func TestTargetsClearedCellIsDeletedOnSave(t *testing.T) {
 	if saves != 1 {
 		t.Errorf("the other screens were told of %d saves", saves)
 	}
-	if g.Status.Text != "Đã lưu 1 chỉ tiêu và xoá 1 chỉ tiêu." {
+	if g.Status.Text != "Đã lưu 1 chỉ tiêu và xóa 1 chỉ tiêu." {
 		t.Errorf("status %q", g.Status.Text)
 	}
 
@@ -384,7 +384,7 @@ func TestTargetsClearedCellIsDeletedOnSave(t *testing.T) {
 	if g.Status.Text != "Không có gì thay đổi để lưu." {
 		t.Errorf("second save: status %q", g.Status.Text)
 	}
-	if e.PlaceHolder != "" || g.Cells[fresh][year].PlaceHolder != "xoá khi lưu" {
+	if e.PlaceHolder != "" || g.Cells[fresh][year].PlaceHolder != "xóa khi lưu" {
 		t.Errorf("placeholders after the save: %q and %q", e.PlaceHolder, g.Cells[fresh][year].PlaceHolder)
 	}
 }

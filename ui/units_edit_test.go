@@ -84,7 +84,7 @@ func TestUnitsAddEditDelete(t *testing.T) {
 	}
 
 	test.Tap(s.DeleteButton)
-	tapOverlayButton(t, w, "Xoá")
+	tapOverlayButton(t, w, "Xóa")
 	s.work.Wait()
 	if _, err := store.UnitByCode(ctx, "BCHQS-TN"); err == nil {
 		t.Fatal("the unit was not deleted")
@@ -101,9 +101,9 @@ func TestUnitsShowProgramsAndRefuseDeletingUsedUnits(t *testing.T) {
 		t.Fatalf("programs of BCHQS-CL: %q", s.Programs.Text)
 	}
 	test.Tap(s.DeleteButton)
-	tapOverlayButton(t, w, "Xoá")
+	tapOverlayButton(t, w, "Xóa")
 	s.work.Wait()
-	const why = "Không xoá được đơn vị: có 1280 số liệu đã báo cáo, 2 chương trình phối hợp đang gắn với đơn vị này; hãy nhập ngày thôi hoạt động thay vì xoá"
+	const why = "Không xóa được đơn vị: có 1280 số liệu đã báo cáo, 2 chương trình phối hợp đang gắn với đơn vị này; hãy nhập ngày thôi hoạt động thay vì xóa"
 	if texts := renderedTexts(w); !slices.Contains(texts, why) || containsText(texts, "referred to") {
 		t.Fatalf("the refusal does not say in Vietnamese what refers to the unit: %q", texts)
 	}
