@@ -282,3 +282,47 @@ func newDemoValue(t *testing.T, s *Store, value float64) Value {
 	}
 	return Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: unit.ID, Period: q, Value: value}
 }
+
+// A chunk that SQLite refuses while the file is still being read stops the batch:
+// the error reaches the caller, nothing is committed, and the connection serves
+// the next write.
+func TestBatchWriteFailureMidStream(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	v := newDemoValue(t, s, 1)
+	const failAt = writeChunk*2 + 5 // a row of the third chunk, written in the background
+	bw, err := s.BeginBatch(ctx, Batch{FileName: "fails.csv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A temporary trigger on the batch's connection refuses one value. (It goes
+	// with the connection's temporary storage when the batch ends.)
+	if _, err := bw.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON main.value
+		WHEN NEW.value = %d BEGIN SELECT RAISE(ABORT, 'disk on fire'); END`, failAt)); err != nil {
+		t.Fatal(err)
+	}
+	// Distinct keys: one period per row would do, but months are plenty.
+	p := period.MustParse("200001")
+	for i := 0; i < writeChunk*(queueDepth+4) && err == nil; i++ {
+		w := v
+		w.Value = float64(i)
+		w.Period = p
+		p = p.Next()
+		err = bw.Add(w, i+1)
+	}
+	if err == nil {
+		_, err = bw.Commit(BatchTotals{SHA256: "fails", Rows: writeChunk * (queueDepth + 4)})
+	}
+	if err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Fatalf("the refused chunk gave %v", err)
+	}
+	if err := bw.Rollback(); err != nil {
+		t.Fatal(err)
+	}
+	if bs, _ := s.Batches(ctx); len(bs) != 0 {
+		t.Fatalf("failed batch recorded: %+v", bs)
+	}
+	if _, err := s.SetValues(ctx, []Value{v}, Source{Kind: "entry"}); err != nil {
+		t.Fatalf("a write after the failed batch: %v", err)
+	}
+}
