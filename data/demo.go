@@ -276,7 +276,11 @@ func (s *Store) saveDemoResults(ctx context.Context, programs []Program, inds ma
 					if di.Code == "NHA_TN" {
 						houses = [2]float64{target, actual}
 					}
-					targets[prog.ID] = append(targets[prog.ID], Target{IndicatorID: in.ID, LocalityID: locID, Period: q, Value: target})
+					// Rare works have a yearly target on one commune: elsewhere and in
+					// other quarters there is none, not a target of zero.
+					if target > 0 || di.chance >= 0.3 {
+						targets[prog.ID] = append(targets[prog.ID], Target{IndicatorID: in.ID, LocalityID: locID, Period: q, Value: target})
+					}
 					if d.code == demoLateUnit && q == last {
 						continue // this unit's last report is late
 					}

@@ -35,8 +35,12 @@ func TestTargetsReadsWhatSetTargetsWrote(t *testing.T) {
 	if err != nil || !slices.Equal(got, []Target{want[2]}) {
 		t.Fatalf("Targets Q1..Q2 for one locality = %+v, %v", got, err)
 	}
-	// No localities: every locality; the demo's own targets are there too.
-	all, err := s.Targets(ctx, p.ID, in.ID, nil, period.MustParse("2026Q1"), period.MustParse("2026Q1"))
+	// No localities: every locality, as the demo's quarterly campaign targets show.
+	campaigns, err := s.IndicatorByCode(ctx, "TT_DOT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := s.Targets(ctx, p.ID, campaigns.ID, nil, period.MustParse("2026Q1"), period.MustParse("2026Q1"))
 	if err != nil || len(all) < 3 {
 		t.Fatalf("Targets for all localities = %d, %v", len(all), err)
 	}

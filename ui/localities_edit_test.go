@@ -185,7 +185,7 @@ func TestLocalitiesDeleteReferredShowsWhy(t *testing.T) {
 	tapOverlayButton(t, w, "Xóa")
 	s.work.Wait()
 	// The refusal says, in the officer's language, what refers to the locality.
-	const why = "Không xóa được địa bàn: có 360 số liệu đã báo cáo, 180 chỉ tiêu giao, 1 liên kết sắp xếp đơn vị hành chính đang gắn với địa bàn này; hãy chấm dứt hiệu lực thay vì xóa"
+	const why = "Không xóa được địa bàn: có 360 số liệu đã báo cáo, 108 chỉ tiêu giao, 1 liên kết sắp xếp đơn vị hành chính đang gắn với địa bàn này; hãy chấm dứt hiệu lực thay vì xóa"
 	if texts := renderedTexts(w); !slices.Contains(texts, why) || containsText(texts, "referred to") {
 		t.Fatalf("the refusal does not say in Vietnamese what refers to it: %q", texts)
 	}
