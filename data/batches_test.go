@@ -326,3 +326,49 @@ func TestBatchWriteFailureMidStream(t *testing.T) {
 		t.Fatalf("a write after the failed batch: %v", err)
 	}
 }
+
+// The importer holds cells on the batch's transaction while chunks are written in
+// the background; what each chunk did is still counted right, however the other
+// statements fall between the chunks'.
+func TestCountsWhileHolding(t *testing.T) {
+	s := demoStore(t)
+	v := newDemoValue(t, s, 1)
+	bw := writeBatch(t, s, Batch{FileName: "held-and-written.csv"}, nil)
+	// Another goroutine keeps writing one row at a time on the same transaction.
+	stop, stopped := make(chan struct{}), make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				stopped <- nil
+				return
+			default:
+			}
+			if _, err := bw.tx.ExecContext(bw.ctx, "INSERT INTO import_held(batch_id, item) VALUES (?, x'00')", bw.batch.ID); err != nil {
+				stopped <- err
+				return
+			}
+		}
+	}()
+	n := writeChunk * (queueDepth + 3)
+	p := period.MustParse("200001")
+	for i := range n {
+		w := v
+		w.Period = p
+		p = p.Next()
+		if err := bw.Add(w, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wc, err := bw.Counts()
+	close(stop)
+	if err := <-stopped; err != nil {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wc.Inserted != n || wc.Updated != 0 || wc.Unchanged != 0 {
+		t.Fatalf("counts %+v, want %d new", wc, n)
+	}
+}

@@ -40,36 +40,47 @@ func prepareRaw(ctx context.Context, conn *sql.Conn, query string) (*rawStmt, er
 	return s, nil
 }
 
-// run runs the statement with args and reads the first row's columns, integers,
-// into into.
-func (s *rawStmt) run(ctx context.Context, args []any, into ...*int64) error {
+// runThen runs the statement with args, then next, reading next's first row into
+// into, with no other statement on the connection in between: what next reads of
+// the first (changes(), say) is about it alone, whatever other goroutines use the
+// transaction for meanwhile.
+func (s *rawStmt) runThen(ctx context.Context, args []any, next *rawStmt, into ...*int64) error {
 	return s.conn.Raw(func(any) error {
-		q, ok := s.stmt.(driver.StmtQueryContext)
-		if !ok {
-			return fmt.Errorf("the database driver's statement %T cannot run with a context", s.stmt)
-		}
-		s.named = s.named[:0]
-		for i, a := range args {
-			s.named = append(s.named, driver.NamedValue{Ordinal: i + 1, Value: a})
-		}
-		rows, err := q.QueryContext(ctx, s.named)
-		if err != nil {
+		if err := s.query(ctx, args, nil); err != nil {
 			return err
 		}
-		if n := len(rows.Columns()); cap(s.row) < n {
-			s.row = make([]driver.Value, n)
-		}
-		row := s.row[:len(rows.Columns())]
-		for i := 0; err == nil; i++ {
-			if err = rows.Next(row); err == nil && i == 0 {
-				err = scanInts(row, into)
-			}
-		}
-		if err == io.EOF {
-			err = nil
-		}
-		return errors.Join(err, rows.Close())
+		return next.query(ctx, nil, into)
 	})
+}
+
+// query runs the statement with args and reads the first row's columns, integers,
+// into into. It runs inside conn.Raw.
+func (s *rawStmt) query(ctx context.Context, args []any, into []*int64) error {
+	q, ok := s.stmt.(driver.StmtQueryContext)
+	if !ok {
+		return fmt.Errorf("the database driver's statement %T cannot run with a context", s.stmt)
+	}
+	s.named = s.named[:0]
+	for i, a := range args {
+		s.named = append(s.named, driver.NamedValue{Ordinal: i + 1, Value: a})
+	}
+	rows, err := q.QueryContext(ctx, s.named)
+	if err != nil {
+		return err
+	}
+	if n := len(rows.Columns()); cap(s.row) < n {
+		s.row = make([]driver.Value, n)
+	}
+	row := s.row[:len(rows.Columns())]
+	for i := 0; err == nil; i++ {
+		if err = rows.Next(row); err == nil && i == 0 {
+			err = scanInts(row, into)
+		}
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	return errors.Join(err, rows.Close())
 }
 
 func scanInts(row []driver.Value, into []*int64) error {

@@ -760,22 +760,22 @@ func TestDuplicateFarApart(t *testing.T) {
 	s := demoStore(t)
 	var b strings.Builder
 	b.WriteString("locality,indicator,period,value,unit\n")
-	months := period.Range(period.MustParse("202101"), period.MustParse("202312"), period.Month)
+	months := period.Range(period.MustParse("202101"), period.MustParse("202506"), period.Month)
 	for _, m := range months {
 		for _, ind := range []string{"TT_DOT", "TT_LUOT", "NGAY_CONG", "CONG_RANH", "NHA_TN", "QUA_VND", "KHAM_BENH"} {
-			for _, code := range []string{"06484", "06496", "06322"} {
+			for _, code := range []string{"06484", "06496", "06322", "06313", "06280", "06283"} {
 				fmt.Fprintf(&b, "%s,%s,%s,1,E123\n", code, ind, m.ID())
 			}
 		}
 	}
-	b.WriteString("06496,TT_LUOT,202101,5,E123\n") // repeats line 6
+	b.WriteString("06496,TT_LUOT,202101,5,E123\n") // repeats line 9
 	rows := strings.Count(b.String(), "\n") - 1
-	if rows < 700 {
-		t.Fatalf("only %d rows: the duplicate must be more than a chunk away", rows)
+	if rows < 2100 {
+		t.Fatalf("only %d rows: the duplicate must be more than a chunk (2,000 rows) away", rows)
 	}
 	res := importFile(t, s, "far.csv", []byte(b.String()), Options{})
 	if !res.Refused || len(res.Problems) != 1 || res.Problems[0].Line != rows+1 ||
-		!strings.Contains(res.Problems[0].Message, "already given on line 6;") {
+		!strings.Contains(res.Problems[0].Message, "already given on line 9;") {
 		t.Fatalf("seekable: %+v", res.Problems)
 	}
 	res, err := Import(context.Background(), s, "far.csv", io.MultiReader(strings.NewReader(b.String())), Options{Now: now})
