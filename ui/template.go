@@ -89,11 +89,11 @@ func newTemplateForm(programs []data.Program, units []data.Unit, language string
 			f.Period.SetText(lastEndedOn(p, today()).Label(language))
 		}
 	})
-	units2 := []string{lang.L("(none)")}
+	unitNames := []string{lang.L("(none)")}
 	for _, u := range units {
-		units2 = append(units2, u.Code+" — "+u.Name)
+		unitNames = append(unitNames, u.Code+" — "+u.Name)
 	}
-	f.Unit = widget.NewSelect(units2, nil)
+	f.Unit = widget.NewSelect(unitNames, nil)
 	f.Unit.SetSelectedIndex(0)
 	f.Format = widget.NewRadioGroup([]string{f.xlsx, lang.L("CSV file (opens in Excel)")}, nil)
 	f.Format.Required = true
