@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
 	"io"
@@ -270,6 +271,34 @@ func TestNoDataMessage(t *testing.T) {
 		want := map[string]string{"vi": "Không có số liệu", "en": "No data"}[lang]
 		if !strings.Contains(checkSVG(t, buf.Bytes()), want) {
 			t.Errorf("%s: empty chart lacks %q", lang, want)
+		}
+	}
+}
+
+// Twenty quarters leave narrow columns: each heading breaks after its "/" and
+// still shows its year, rather than being cut short.
+func TestCompletenessHeadingsKeepTheYear(t *testing.T) {
+	g := sampleCompleteness()
+	g.Periods = nil
+	for y := 2021; y <= 2025; y++ {
+		for _, q := range []string{"I", "II", "III", "IV"} {
+			g.Periods = append(g.Periods, fmt.Sprintf("Quý %s/%d", q, y))
+		}
+	}
+	for i := range g.Units {
+		g.Units[i].Statuses = make([]Status, len(g.Periods))
+	}
+	var buf bytes.Buffer
+	if err := g.Render(&buf, SVG, Options{Width: 1280, Height: 720, DPI: 96}); err != nil {
+		t.Fatal(err)
+	}
+	text := checkSVG(t, buf.Bytes())
+	if strings.Contains(text, "…") {
+		t.Errorf("a heading was cut short: %q", text)
+	}
+	for y := 2021; y <= 2025; y++ {
+		if n := strings.Count(text, fmt.Sprint(y)); n < 4 {
+			t.Errorf("%d appears %d times; each of its quarters should show it", y, n)
 		}
 	}
 }

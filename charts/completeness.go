@@ -97,23 +97,24 @@ func (g Completeness) draw(c *canvas) error {
 	nameW = max(nameW, c.measure(c.tr.submitted, stHead))
 	gridX := b.x0 + nameW + c.px(14)
 	cellW := min(float64(c.px(160)), float64(b.x1-gridX)/float64(nCols))
+	// A period label breaks after its "/" as well as at spaces, so that a narrow
+	// column still shows the year: "Quý" over "III/" over "2024".
+	heads := make([][]string, nCols)
 	headLines := 1
-	for _, p := range periods {
-		if c.measure(p, stHead) > int(cellW)-c.px(4) {
-			headLines = 2
+	for j, p := range periods {
+		heads[j] = c.wrap(strings.ReplaceAll(p, "/", "/ "), int(cellW)-c.px(4), stHead, 3)
+		for i := range heads[j] {
+			heads[j][i] = strings.ReplaceAll(heads[j][i], "/ ", "/")
 		}
+		headLines = max(headLines, len(heads[j]))
 	}
 	headH := headLines*c.lineHeight(stHead) + c.px(6)
 	gridY := b.y0 + headH
 	gap := max(1, c.px(1.5))
 
-	for j, p := range periods {
+	for j, lines := range heads {
 		cx := gridX + int(cellW*(float64(j)+0.5))
-		y := b.y0
-		lines := c.wrap(p, int(cellW)-c.px(4), stHead, 2)
-		if len(lines) < headLines {
-			y += c.lineHeight(stHead)
-		}
+		y := b.y0 + (headLines-len(lines))*c.lineHeight(stHead) // bottom-aligned
 		for _, l := range lines {
 			y = c.textTop(l, cx, y, stHead, alignCenter)
 		}

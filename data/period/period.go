@@ -249,7 +249,7 @@ func (p Period) Label(lang string) string {
 }
 
 // ShortLabel returns a compact label for chart axes: in Vietnamese "T7/2024",
-// "Q3/2024", "6T đầu 2024", "2024"; in English "Jul 24", "Q3 24", "H1 24",
+// "Quý III/2024", "6T đầu 2024", "2024"; in English "Jul 24", "Q3 24", "H1 24",
 // "2024". The full year is kept for years, where there is room and nothing
 // else to tell them apart.
 func (p Period) ShortLabel(lang string) string {
@@ -273,7 +273,9 @@ func (p Period) ShortLabel(lang string) string {
 	case Month:
 		return fmt.Sprintf("T%d/%04d", p.Index, p.Year)
 	case Quarter:
-		return fmt.Sprintf("Q%d/%04d", p.Index, p.Year)
+		// As Vietnamese reports write it, and as the chart's own table and title
+		// do: on a crowded axis it wraps after "Quý".
+		return fmt.Sprintf("Quý %s/%04d", romanQuarter[p.Index-1], p.Year)
 	case Half:
 		if p.Index == 1 {
 			return fmt.Sprintf("6T đầu %04d", p.Year)
