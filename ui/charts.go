@@ -754,7 +754,8 @@ func (s *Charts) askPack() {
 		return
 	}
 	prog := *p
-	per := widget.NewEntry()
+	perErr := lang.L("Write the period briefed, e.g. Quý 3/2026 or 2026Q3.")
+	per := periodEntry(perErr)
 	per.SetText(lastEndedOn(prog, today()).Label(s.language))
 	class := widget.NewEntry()
 	class.SetText(defaultClassification)
@@ -764,13 +765,6 @@ func (s *Charts) askPack() {
 	}
 	unit := widget.NewSelect(units, nil)
 	unit.SetSelectedIndex(0)
-	perErr := lang.L("Write the period briefed, e.g. Quý 3/2026 or 2026Q3.")
-	per.Validator = func(text string) error {
-		if _, err := period.Parse(strings.TrimSpace(text)); err != nil {
-			return errors.New(perErr)
-		}
-		return nil
-	}
 	items := []*widget.FormItem{
 		widget.NewFormItem(lang.L("Period briefed"), per),
 		widget.NewFormItem(lang.L("Classification"), class),

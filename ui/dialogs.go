@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,6 +9,9 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"danvan/data/period"
 )
 
 // fileDialogSize fits a 1366x768 screen and shows long Vietnamese file names.
@@ -39,6 +43,19 @@ func askSavePath(win fyne.Window, name, dir, ext string, then func(path string))
 		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
 	}
 	showFileDialog(d, dir)
+}
+
+// periodEntry is an entry for a period in a form: it accepts whatever
+// period.Parse reads (2026Q3, Quý 3/2026, ...) and otherwise says hint.
+func periodEntry(hint string) *widget.Entry {
+	e := widget.NewEntry()
+	e.Validator = func(text string) error {
+		if _, err := period.Parse(strings.TrimSpace(text)); err != nil {
+			return errors.New(hint)
+		}
+		return nil
+	}
+	return e
 }
 
 // askOpenPath asks for an existing file with one of exts and calls then with its path.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strings"
 
@@ -75,14 +74,7 @@ func newTemplateForm(programs []data.Program, units []data.Unit, language string
 	for _, p := range programs {
 		names = append(names, p.Code+" — "+p.Title)
 	}
-	f.Period = widget.NewEntry()
-	perErr := lang.L("Write the period to report, e.g. Quý 3/2026 or 2026Q3.")
-	f.Period.Validator = func(text string) error {
-		if _, err := period.Parse(strings.TrimSpace(text)); err != nil {
-			return errors.New(perErr)
-		}
-		return nil
-	}
+	f.Period = periodEntry(lang.L("Write the period to report, e.g. Quý 3/2026 or 2026Q3."))
 	f.Program = widget.NewSelect(names, func(string) {
 		// The period the units report next: the program's last one that is over.
 		if p, ok := f.program(); ok {
