@@ -214,9 +214,15 @@ func upsertSQL(n int, lean bool) string {
 		b.WriteString(`) r JOIN temp.write_period p ON p.n = r.column2`)
 	}
 	// "WHERE true" tells the parser that ON CONFLICT belongs to the INSERT.
+	//
+	// A batch that repeats a stored figure still takes the value over (and the
+	// audit trigger records it, old equal to new): it is then that batch's report
+	// too, and undoing the earlier batch must leave it. Only a hand-typed figure
+	// typed again over a hand-typed one is left alone. A key the same batch wrote
+	// already reaches write_keep_first, which reports the duplicate.
 	b.WriteString(` WHERE true ON CONFLICT DO UPDATE SET value = excluded.value, note = excluded.note,
 		batch_id = excluded.batch_id, changed_at = excluded.changed_at
-		WHERE value <> excluded.value OR note <> excluded.note OR batch_id = excluded.batch_id`)
+		WHERE value <> excluded.value OR note <> excluded.note OR batch_id IS NOT NULL OR excluded.batch_id IS NOT NULL`)
 	return b.String()
 }
 
@@ -517,16 +523,22 @@ func (w *valueWriter) takeDuplicates() []Duplicate {
 	return d
 }
 
+// changedFigure is true for a value_history row that changed what a value says,
+// not only which batch reports it.
+const changedFigure = `(new_value IS NOT old_value OR new_note IS NOT old_note)`
+
 // counts tells what the writer did so far; call after flush.
 func (w *valueWriter) counts() (WriteCounts, error) {
-	var updated int
-	err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM value_history WHERE id > ? AND old_value IS NOT NULL",
-		w.histStart).Scan(&updated)
+	// changes() counts the figures a batch took over unchanged (see upsertSQL);
+	// for the officer they are unchanged.
+	var updated, taken int
+	err := w.tx.QueryRowContext(w.ctx, `SELECT count(*) FILTER (WHERE `+changedFigure+`), count(*) FILTER (WHERE NOT (`+changedFigure+`))
+		FROM value_history WHERE id > ? AND old_value IS NOT NULL`, w.histStart).Scan(&updated, &taken)
 	if err != nil {
 		return WriteCounts{}, err
 	}
-	return WriteCounts{Inserted: int(w.changed) - updated, Updated: updated,
-		Unchanged: w.sent - int(w.changed) - int(w.dupSeen)}, nil
+	return WriteCounts{Inserted: int(w.changed) - updated - taken, Updated: updated,
+		Unchanged: w.sent - int(w.changed) - int(w.dupSeen) + taken}, nil
 }
 
 // changes lists up to limit of the values the writer overwrote, with what they held.
@@ -540,7 +552,7 @@ func (w *valueWriter) changes(limit int) ([]ValueChange, error) {
 		}
 		return c, err
 	}, `SELECT indicator_id, locality_id, unit_id, period, old_value, old_note, new_value, new_note FROM value_history
-		WHERE id > ? AND old_value IS NOT NULL ORDER BY id LIMIT ?`, w.histStart, limit)
+		WHERE id > ? AND old_value IS NOT NULL AND `+changedFigure+` ORDER BY id LIMIT ?`, w.histStart, limit)
 }
 
 // close finalizes the writer's statements; finish does it, and so must whoever
