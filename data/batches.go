@@ -16,7 +16,8 @@ type Batch struct {
 	ID         int64
 	FileName   string
 	SHA256     string
-	UnitID     int64 // 0 when the file named several units or none was given
+	Defaults   string // report period, unit and sheet the file was read with for what it lacks
+	UnitID     int64  // 0 when the file named several units or none was given
 	ImportedAt time.Time
 	ImportedBy string
 	Rows       int
@@ -218,9 +219,20 @@ func (bw *BatchWriter) Changes(limit int) ([]ValueChange, error) {
 	return bw.w.changes(limit)
 }
 
+// PeriodClashes lists up to limit values of the batch whose indicator, locality
+// and unit also hold a value for an overlapping period (see PeriodClash); Commit
+// refuses a batch that has any.
+func (bw *BatchWriter) PeriodClashes(limit int) ([]PeriodClash, error) {
+	if err := bw.w.flush(); err != nil {
+		return nil, err
+	}
+	return bw.w.periodClashes(limit)
+}
+
 // BatchTotals is what only the end of a file tells about its batch.
 type BatchTotals struct {
 	SHA256   string
+	Defaults string
 	UnitID   int64 // the unit of every value, or 0 when the file named several
 	Rows     int   // values read, rejected ones included
 	Rejected int
@@ -231,11 +243,11 @@ func (bw *BatchWriter) Commit(t BatchTotals) (Batch, error) {
 	b := bw.batch
 	wc, err := bw.w.finish()
 	if err == nil {
-		b.SHA256, b.UnitID, b.Rows, b.Rejected = t.SHA256, t.UnitID, t.Rows, t.Rejected
+		b.SHA256, b.Defaults, b.UnitID, b.Rows, b.Rejected = t.SHA256, t.Defaults, t.UnitID, t.Rows, t.Rejected
 		b.Inserted, b.Updated, b.Unchanged = wc.Inserted, wc.Updated, wc.Unchanged
-		_, err = bw.tx.ExecContext(bw.ctx, `UPDATE import_batch SET sha256 = ?, unit_id = ?, rows = ?, rejected = ?, inserted = ?, updated = ?,
+		_, err = bw.tx.ExecContext(bw.ctx, `UPDATE import_batch SET sha256 = ?, defaults = ?, unit_id = ?, rows = ?, rejected = ?, inserted = ?, updated = ?,
 			unchanged = ?, period_from = ?, period_to = ? WHERE id = ?`,
-			b.SHA256, nullID(b.UnitID), b.Rows, b.Rejected, b.Inserted, b.Updated, b.Unchanged, nullText(bw.w.from), nullText(bw.w.to), b.ID)
+			b.SHA256, b.Defaults, nullID(b.UnitID), b.Rows, b.Rejected, b.Inserted, b.Updated, b.Unchanged, nullText(bw.w.from), nullText(bw.w.to), b.ID)
 	}
 	if err == nil {
 		err = bw.checkReferences()
@@ -313,12 +325,12 @@ func nullText(s string) any {
 	return s
 }
 
-const batchColumns = `id, file_name, sha256, COALESCE(unit_id, 0), imported_at, imported_by, rows, inserted, updated, unchanged, rejected, status`
+const batchColumns = `id, file_name, sha256, defaults, COALESCE(unit_id, 0), imported_at, imported_by, rows, inserted, updated, unchanged, rejected, status`
 
 func scanBatch(sc interface{ Scan(...any) error }) (Batch, error) {
 	var b Batch
 	var at string
-	err := sc.Scan(&b.ID, &b.FileName, &b.SHA256, &b.UnitID, &at, &b.ImportedBy, &b.Rows, &b.Inserted, &b.Updated, &b.Unchanged, &b.Rejected, &b.Status)
+	err := sc.Scan(&b.ID, &b.FileName, &b.SHA256, &b.Defaults, &b.UnitID, &at, &b.ImportedBy, &b.Rows, &b.Inserted, &b.Updated, &b.Unchanged, &b.Rejected, &b.Status)
 	b.ImportedAt, _ = time.Parse(time.RFC3339, at)
 	return b, err
 }
@@ -329,10 +341,11 @@ func (s *Store) Batches(ctx context.Context) ([]Batch, error) {
 }
 
 // BatchBySHA finds the latest batch still in force that imported a file with this
-// content, so importing the same file twice can say when it was done before.
-func (s *Store) BatchBySHA(ctx context.Context, sha string) (Batch, error) {
-	b, err := scanBatch(s.ro.QueryRowContext(ctx, "SELECT "+batchColumns+" FROM import_batch WHERE sha256 = ? AND status = ? ORDER BY id DESC LIMIT 1",
-		sha, BatchCommitted))
+// content read with these defaults, so importing the same report twice can say
+// when it was done before.
+func (s *Store) BatchBySHA(ctx context.Context, sha, defaults string) (Batch, error) {
+	b, err := scanBatch(s.ro.QueryRowContext(ctx, "SELECT "+batchColumns+" FROM import_batch WHERE sha256 = ? AND defaults = ? AND status = ? ORDER BY id DESC LIMIT 1",
+		sha, defaults, BatchCommitted))
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, fmt.Errorf("import of file %.12s…: %w", sha, ErrNotFound)
 	}

@@ -66,7 +66,7 @@ func TestCommitPreviewUndo(t *testing.T) {
 	if b.ID == 0 || b.Inserted != 1 || b.Updated != 1 || b.Unchanged != 1 || b.Status != BatchCommitted {
 		t.Fatalf("batch %+v", b)
 	}
-	got, err := s.BatchBySHA(ctx, "abc")
+	got, err := s.BatchBySHA(ctx, "abc", "")
 	if err != nil || got != b {
 		t.Fatalf("by sha: %+v %v, want %+v", got, err, b)
 	}
@@ -87,7 +87,7 @@ func TestCommitPreviewUndo(t *testing.T) {
 	if len(after) != len(existing) || after[1].Value != existing[1].Value {
 		t.Fatalf("after undo %+v, want %+v", after, existing)
 	}
-	if _, err := s.BatchBySHA(ctx, "abc"); err == nil {
+	if _, err := s.BatchBySHA(ctx, "abc", ""); err == nil {
 		t.Fatal("an undone batch still blocks importing its file again")
 	}
 	if _, err := s.UndoBatch(ctx, b.ID); err == nil || !strings.Contains(err.Error(), "already undone") {

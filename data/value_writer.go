@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"danvan/data/period"
+	"danvan/data/vntext"
 )
 
 // valueWriter writes values into the transaction it is given, many rows per
@@ -226,10 +227,24 @@ func upsertSQL(n int, lean bool) string {
 	return b.String()
 }
 
+// MaxValue is the largest figure a value may hold. Every whole number up to it is
+// exact in a float64 with room for sums of thousands of them, and no count of
+// this work comes near it (the largest, amounts in đồng, are below 10^13).
+const MaxValue = 1e15
+
+// maxClashes bounds the period clashes a write lists: a few say what is wrong.
+const maxClashes = 20
+
 // add queues v; tag comes back with it if it turns out to be a duplicate.
 func (w *valueWriter) add(v Value, tag int) error {
 	if v.Value < 0 || math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
 		return fmt.Errorf("value %g for %s is not a count or amount; results are zero or more", v.Value, v.Period)
+	}
+	if v.Value > MaxValue {
+		return fmt.Errorf("value %g for %s is larger than any figure this work reports (at most %g); check the unit of measure", v.Value, v.Period, float64(MaxValue))
+	}
+	if r, ok := vntext.ControlChar(v.Note); ok {
+		return fmt.Errorf("the note of a value for %s holds control character %U; remove it", v.Period, r)
 	}
 	if !v.Period.Valid() {
 		return fmt.Errorf("value %g has no valid period", v.Value)
@@ -569,6 +584,13 @@ func (w *valueWriter) close() {
 func (w *valueWriter) finish() (WriteCounts, error) {
 	if err := w.flush(); err != nil {
 		return WriteCounts{}, err
+	}
+	clashes, err := w.periodClashes(maxClashes)
+	if err != nil {
+		return WriteCounts{}, err
+	}
+	if len(clashes) > 0 {
+		return WriteCounts{}, w.clashError(clashes)
 	}
 	for k, at := range w.reports {
 		wp := w.periods[k.period]

@@ -499,6 +499,9 @@ func (e *Entry) parse(in data.ProgramIndicator, text string) (float64, bool, str
 	if v < 0 {
 		return 0, false, lang.L("Results are zero or more; a negative number is not accepted.")
 	}
+	if v > data.MaxValue {
+		return 0, false, lang.L("Larger than any figure this work reports; check the unit of measure.")
+	}
 	if dec > in.Decimals {
 		if in.Decimals == 0 {
 			return 0, false, lang.L("{{.Code}} is counted in whole numbers; write no decimals.", map[string]any{"Code": in.Code})

@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/unicode/norm"
+
 	"danvan/data"
 	"danvan/data/message"
 	"danvan/data/period"
@@ -77,6 +79,11 @@ var (
 	msgDecimals       = message.New("{{.Indicator}} takes at most {{.N}} decimals; round the value")
 	msgDuplicateAt    = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}}, {{.Period}} was already given on line {{.First}}; keep one of the two rows")
 	msgDuplicate      = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}}, {{.Period}} was already given earlier in the file; keep one of the two rows")
+	msgTooLarge       = message.New("larger than any figure this work reports (at most {{.Max}}); check the unit of measure: {{.Indicator}} is counted in {{.Unit}}")
+	msgOtherUnit      = message.New("the file says reporting unit {{.Unit}}, but it is being imported as {{.Given}}'s report; correct the column, or import it as {{.Unit}}'s")
+	msgOtherPeriod    = message.New("the file says period {{.Period}}, but it is being imported as the report for {{.Given}}; correct the column, or import it for {{.Period}}")
+	msgClashInFile    = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}} is given for {{.Period}} and also for {{.Other}} in this file; the periods overlap and would count twice: a unit reports one kind of period (months, quarters...) for an indicator, so keep one kind")
+	msgClashStored    = message.New("{{.Indicator}} for {{.Locality}}, {{.Unit}} is given for {{.Period}}, but {{.Other}} is already reported; the periods overlap and would count twice: a unit reports one kind of period (months, quarters...) for an indicator, so report {{.Other}}'s kind, or undo the import that brought {{.Other}}")
 )
 
 // Result tells what an import found and did. Rows counts the values read (a wide
@@ -239,8 +246,9 @@ type importer struct {
 	unitID      int64 // the unit of every value written, while there is one
 	multiUnit   bool
 	written     int
-	dupFirst    map[valueKey]int // keys whose first line must be found by reading again
+	lineOf      map[valueKey]int // keys whose first line must be found by reading again; 0 until found
 	pendingDups []data.Duplicate
+	clashes     []data.PeriodClash
 	cellBuf     []valueCell // reused row after row: a million rows, a million slices fewer
 }
 
@@ -327,16 +335,18 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	if err := im.releaseHeld(); err != nil {
 		return res, err
 	}
-	if err := im.reportDuplicates(r, name); err != nil {
+	if err := im.reportKeyProblems(r, name); err != nil {
 		return res, err
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
-	if len(res.Problems) > 0 && (!opt.ValidOnly || im.written == 0) {
+	// Rows that clash with others cannot be left out on their own: which of the two
+	// periods is the right one is the unit's to say.
+	if len(res.Problems) > 0 && (!opt.ValidOnly || im.written == 0 || len(im.clashes) > 0) {
 		res.Refused = true
 		return res, nil
 	}
 	sha := hex.EncodeToString(h.Sum(nil))
-	prior, err := store.BatchBySHA(ctx, sha)
+	prior, err := store.BatchBySHA(ctx, sha, im.defaults())
 	switch {
 	case err == nil:
 		res.AlreadyImported = prior.ID
@@ -354,13 +364,30 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	if err := im.changes(); err != nil {
 		return res, err
 	}
-	b, err := im.bw.Commit(data.BatchTotals{SHA256: sha, UnitID: unit, Rows: res.Rows, Rejected: res.Rejected})
+	b, err := im.bw.Commit(data.BatchTotals{SHA256: sha, Defaults: im.defaults(), UnitID: unit, Rows: res.Rows, Rejected: res.Rejected})
 	if err != nil {
 		return res, err
 	}
 	res.BatchID = b.ID
 	res.Inserted, res.Updated, res.Unchanged = b.Inserted, b.Updated, b.Unchanged
 	return res, nil
+}
+
+// defaults names what the file is read with for the columns it lacks: with other
+// defaults the same bytes are another report. A file read with none has none, as
+// every batch before defaults were recorded.
+func (im *importer) defaults() string {
+	var parts []string
+	if im.defPeriod.Year != 0 {
+		parts = append(parts, "period="+im.defPeriod.ID())
+	}
+	if im.defUnit.ID != 0 {
+		parts = append(parts, "unit="+im.defUnit.Code)
+	}
+	if sheet := strings.TrimSpace(im.opt.Sheet); sheet != "" {
+		parts = append(parts, "sheet="+strings.ToLower(norm.NFC.String(sheet)))
+	}
+	return strings.Join(parts, " ")
 }
 
 // count fills in what the batch would do, for a dry run or a file already imported.
@@ -634,8 +661,12 @@ func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 	r.p = im.defPeriod
 	if raw, col := im.cell(row, fPeriod); raw != "" {
 		pr := im.period(raw)
-		if pr.msg.Template != "" {
+		switch {
+		case pr.msg.Template != "":
 			im.problem(line, col, raw, pr.msg)
+			r.valid = false
+		case im.defPeriod.Year != 0 && pr.p != im.defPeriod:
+			im.problem(line, col, raw, msgOtherPeriod.With("Period", pr.p.ID(), "Given", im.defPeriod.ID()))
 			r.valid = false
 		}
 		r.p = pr.p
@@ -653,8 +684,12 @@ func (im *importer) parseRow(row tabular.Row) (parsedRow, bool) {
 	r.unit = im.defUnit
 	if raw, col := im.cell(row, fUnit); raw != "" {
 		u, ok := im.units[strings.ToUpper(raw)]
-		if !ok {
+		switch {
+		case !ok:
 			im.problem(line, col, raw, msgNotUnit.With())
+			r.valid = false
+		case im.defUnit.ID != 0 && u.ID != im.defUnit.ID:
+			im.problem(line, col, raw, msgOtherUnit.With("Unit", u.Code, "Given", im.defUnit.Code))
 			r.valid = false
 		}
 		r.unit = u
@@ -776,6 +811,8 @@ func (im *importer) write(cell heldCell, style tabular.NumberStyle) error {
 		msg = msgNotNumber.With("Error", err.Error())
 	case v < 0:
 		msg = msgNegative.With()
+	case v > data.MaxValue:
+		msg = msgTooLarge.With("Max", strconv.FormatFloat(data.MaxValue, 'f', -1, 64), "Indicator", in.Code, "Unit", in.Unit)
 	case in.ID != 0 && dec > in.Decimals:
 		if in.Decimals == 0 {
 			msg = msgWhole.With("Indicator", in.Code, "Unit", in.Unit)
@@ -805,80 +842,120 @@ func (im *importer) duplicates(dups []data.Duplicate) {
 	for _, d := range dups {
 		im.written--
 		im.res.Rejected++
-		k := valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period}
 		if d.FirstTag != 0 {
 			im.dupProblem(d, d.FirstTag)
 			continue
 		}
-		if im.dupFirst == nil {
-			im.dupFirst = map[valueKey]int{}
-		}
-		im.dupFirst[k] = 0
+		im.wantLine(valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period})
 		im.pendingDups = append(im.pendingDups, d)
 	}
 }
 
-func (im *importer) dupProblem(d data.Duplicate, first int) {
-	in := im.indByID[d.IndicatorID]
-	col := im.cols[fValue]
+// wantLine asks for the first line that gives key, found by reading the file again.
+func (im *importer) wantLine(key valueKey) {
+	if im.lineOf == nil {
+		im.lineOf = map[valueKey]int{}
+	}
+	im.lineOf[key] = 0
+}
+
+// valueColumn is the column an indicator's values are in.
+func (im *importer) valueColumn(ind int64) int {
 	if im.res.Layout == "wide" {
 		for c, w := range im.wide {
-			if w.ID == in.ID {
-				col = c
+			if w.ID == ind {
+				return c
 			}
 		}
 	}
-	loc, _ := im.codes.ByID(d.LocalityID)
-	args := []string{"Indicator", in.Code, "Locality", loc.Code, "Unit", im.unitByID[d.UnitID].Code, "Period", d.Period.ID()}
+	return im.cols[fValue]
+}
+
+// keyArgs names a value's key by the codes a clerk reads.
+func (im *importer) keyArgs(v data.Value) []string {
+	loc, _ := im.codes.ByID(v.LocalityID)
+	return []string{"Indicator", im.indByID[v.IndicatorID].Code, "Locality", loc.Code, "Unit", im.unitByID[v.UnitID].Code, "Period", v.Period.ID()}
+}
+
+func (im *importer) dupProblem(d data.Duplicate, first int) {
+	args := im.keyArgs(d.Value)
 	var msg message.Text
 	if first > 0 {
 		msg = msgDuplicateAt.With(append(args, "First", strconv.Itoa(first))...)
 	} else {
 		msg = msgDuplicate.With(args...)
 	}
-	im.problem(d.Tag, col, strconv.FormatFloat(d.Value.Value, 'f', -1, 64), msg)
+	im.problem(d.Tag, im.valueColumn(d.IndicatorID), strconv.FormatFloat(d.Value.Value, 'f', -1, 64), msg)
 }
 
-// reportDuplicates writes what is queued, and names the first line of each
-// duplicate whose first occurrence was written in an earlier chunk, reading the
-// file again from the start when it can.
-func (im *importer) reportDuplicates(r io.Reader, name string) error {
+func (im *importer) clashProblem(c data.PeriodClash) {
+	args := append(im.keyArgs(c.Value), "Other", c.Other.ID())
+	msg := msgClashStored.With(args...)
+	if c.OtherInWrite {
+		msg = msgClashInFile.With(args...)
+	}
+	line := im.lineOf[valueKey{c.IndicatorID, c.LocalityID, c.UnitID, c.Period}]
+	im.problem(line, im.valueColumn(c.IndicatorID), strconv.FormatFloat(c.Value.Value, 'f', -1, 64), msg)
+}
+
+// maxClashes bounds the period clashes reported: the first few say what is wrong.
+const maxClashes = 20
+
+// reportKeyProblems writes what is queued, then reports the duplicates and the
+// values whose period overlaps another of the same key, naming the line of each:
+// those the writer could not tell are found by reading the file again from the
+// start, when it can be.
+func (im *importer) reportKeyProblems(r io.Reader, name string) error {
 	if err := im.bw.Flush(); err != nil {
 		return err
 	}
 	im.duplicates(im.bw.Duplicates())
-	if len(im.pendingDups) == 0 {
-		return nil
+	var err error
+	if im.clashes, err = im.bw.PeriodClashes(maxClashes); err != nil {
+		return err
 	}
-	if seeker, ok := r.(io.Seeker); ok {
-		if _, err := seeker.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
-		rd, err := tabular.Open(name, r, tabular.Options{Sheet: im.opt.Sheet})
-		if err != nil {
-			return err
-		}
-		defer rd.Close()
-		im.quiet = true
-		err = im.eachRow(rd, func(pr parsedRow) error {
-			for _, c := range pr.cells {
-				if !pr.valid {
-					break
-				}
-				k := valueKey{c.ind.ID, pr.loc, pr.unit.ID, pr.p}
-				if first, ok := im.dupFirst[k]; ok && first == 0 {
-					im.dupFirst[k] = pr.line
-				}
-			}
-			return nil
-		})
-		im.quiet = false
-		if err != nil {
-			return err
-		}
+	for _, c := range im.clashes {
+		im.wantLine(valueKey{c.IndicatorID, c.LocalityID, c.UnitID, c.Period})
+	}
+	if err := im.findLines(r, name); err != nil {
+		return err
 	}
 	for _, d := range im.pendingDups {
-		im.dupProblem(d, im.dupFirst[valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period}])
+		im.dupProblem(d, im.lineOf[valueKey{d.IndicatorID, d.LocalityID, d.UnitID, d.Period}])
+	}
+	for _, c := range im.clashes {
+		im.clashProblem(c)
 	}
 	return nil
+}
+
+// findLines reads the file again, when r can seek, for the first line of each key
+// in lineOf.
+func (im *importer) findLines(r io.Reader, name string) error {
+	seeker, ok := r.(io.Seeker)
+	if len(im.lineOf) == 0 || !ok {
+		return nil
+	}
+	if _, err := seeker.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	rd, err := tabular.Open(name, r, tabular.Options{Sheet: im.opt.Sheet})
+	if err != nil {
+		return err
+	}
+	defer rd.Close()
+	im.quiet = true
+	defer func() { im.quiet = false }()
+	return im.eachRow(rd, func(pr parsedRow) error {
+		for _, c := range pr.cells {
+			if !pr.valid {
+				break
+			}
+			k := valueKey{c.ind.ID, pr.loc, pr.unit.ID, pr.p}
+			if first, ok := im.lineOf[k]; ok && first == 0 {
+				im.lineOf[k] = pr.line
+			}
+		}
+		return nil
+	})
 }

@@ -193,3 +193,15 @@ func appendFoldSlow(dst []byte, r rune) []byte {
 	}
 	return utf8.AppendRune(dst, r)
 }
+
+// ControlChar finds the first control character in s other than tab and line
+// breaks, which no name, note or figure has any use for: a NUL or an escape in a
+// report is damage or mischief, and would reach exports and printed pages raw.
+func ControlChar(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return r, true
+		}
+	}
+	return 0, false
+}
