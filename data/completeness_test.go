@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 	"time"
+
+	"danvan/data/period"
 )
 
 func TestCompletenessChasesTheLateUnit(t *testing.T) {
@@ -48,5 +50,63 @@ func TestCompletenessChasesTheLateUnit(t *testing.T) {
 	}
 	if late == 0 {
 		t.Error("no late reports with zero grace days")
+	}
+}
+
+// An undone import is no report: the unit it made reported is missing again, and a
+// report sent twice arrived, once the first sending is undone, with the second.
+func TestUndoneImportIsNoReport(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	prog, err := s.ProgramByCode(ctx, "CTPH-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
+	vq, _ := s.UnitByCode(ctx, "BCHQS-VQ")
+	q3Status := func() ReportCell {
+		t.Helper()
+		c, err := s.Completeness(ctx, prog.ID, now, 15)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, u := range c.Units {
+			if u.ID == vq.ID {
+				return c.Cells[i][2]
+			}
+		}
+		t.Fatal("Văn Quan's command does not take part")
+		return ReportCell{}
+	}
+	if got := q3Status(); got.Status != Missing {
+		t.Fatalf("before: %+v, want missing", got)
+	}
+	ind, _ := s.IndicatorByCode(ctx, "TT_DOT")
+	loc, _ := s.LocalityByCode(ctx, "06313", date("2026-09-30")) // Xã Tri Lễ
+	v := Value{IndicatorID: ind.ID, LocalityID: loc.ID, UnitID: vq.ID, Period: period.MustParse("2026Q3"), Value: 4}
+	first, err := writeBatch(t, s, Batch{FileName: "vq.csv", ImportedAt: date("2026-10-05")}, []Value{v}).Commit(BatchTotals{SHA256: "1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := q3Status(); got.Status != OnTime {
+		t.Fatalf("after the import: %+v, want on time", got)
+	}
+	if _, err := s.UndoBatch(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := q3Status(); got.Status != Missing {
+		t.Fatalf("after undoing the only import: %+v, want missing", got)
+	}
+
+	first, _ = writeBatch(t, s, Batch{FileName: "vq.csv", ImportedAt: date("2026-10-05")}, []Value{v}).Commit(BatchTotals{SHA256: "1"})
+	v.Value = 5
+	if _, err := writeBatch(t, s, Batch{FileName: "vq2.csv", ImportedAt: date("2026-11-02")}, []Value{v}).Commit(BatchTotals{SHA256: "2"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UndoBatch(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := q3Status(); got.Status != Late || !got.ReportedAt.Equal(date("2026-11-02")) {
+		t.Fatalf("after undoing the first of two sendings: %+v, want late, on 2 November", got)
 	}
 }

@@ -64,8 +64,13 @@ func (s *Store) UndoBatch(ctx context.Context, id int64) (UndoResult, error) {
 			res.Deleted += int(n)
 		}
 		res.Skipped = inserted + taken - res.Restored - res.Deleted
-		_, err = tx.ExecContext(ctx, "UPDATE import_batch SET status = ? WHERE id = ?", BatchUndone, id)
-		return err
+		if _, err = tx.ExecContext(ctx, "UPDATE import_batch SET status = ? WHERE id = ?", BatchUndone, id); err != nil {
+			return fmt.Errorf("undo batch %d: %w", id, err)
+		}
+		if err := u.forgetArrivals(); err != nil {
+			return fmt.Errorf("undo batch %d: %w", id, err)
+		}
+		return nil
 	})
 	return res, err
 }
@@ -142,6 +147,31 @@ func (u *undo) restoreOverwritten(res *UndoResult) (int, error) {
 		}
 	}
 	return len(writes), nil
+}
+
+// forgetArrivals takes the batch's arrival out of report_received: a report the
+// batch brought first now arrived when the earliest value still held for it did,
+// and one with no value left was never received. Completeness, the dashboard and
+// the briefing pack then agree with the values that remain.
+//
+// The rows the batch brought first are those stamped with its time. A value
+// corrected by hand since arrived, as far as what is left can tell, when it was
+// corrected: a later date, never an earlier one.
+func (u *undo) forgetArrivals() error {
+	var at string
+	if err := u.tx.QueryRowContext(u.ctx, "SELECT imported_at FROM import_batch WHERE id = ?", u.batch).Scan(&at); err != nil {
+		return err
+	}
+	if _, err := u.tx.ExecContext(u.ctx, `DELETE FROM report_received AS r WHERE r.first_at = ? AND NOT EXISTS (
+		SELECT 1 FROM value v WHERE v.indicator_id = r.indicator_id AND v.period_start = r.period_start AND v.period_end = r.period_end
+			AND v.unit_id = r.unit_id)`, at); err != nil {
+		return err
+	}
+	_, err := u.tx.ExecContext(u.ctx, `UPDATE report_received AS r SET first_at = (
+		SELECT min(COALESCE(v.changed_at, b.imported_at)) FROM value v LEFT JOIN import_batch b ON b.id = v.batch_id
+		WHERE v.indicator_id = r.indicator_id AND v.period_start = r.period_start AND v.period_end = r.period_end AND v.unit_id = r.unit_id)
+		WHERE r.first_at = ?`, at)
+	return err
 }
 
 func scanWrite(sc interface{ Scan(...any) error }) (write, error) {
