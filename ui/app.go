@@ -75,6 +75,11 @@ type Main struct {
 	Units      *Units
 
 	work sync.WaitGroup // first-run check, demo load, file operations
+
+	// watch looks for commits to the database (see watchChanges); stopWatch ends it.
+	watch     *data.Watcher
+	stopWatch func()
+	watching  bool // look by itself every data.WatchEvery; tests call pollChanges
 }
 
 // New builds the main window's content and menus. Call SetStore (or ShowOpenError)
@@ -174,25 +179,15 @@ func (m *Main) SetStore(s *data.Store) {
 	m.Dashboard = NewDashboard(s, m.win, func() (float64, float64) { return Thresholds(m.app) }, m.dashboardLinks())
 	m.Localities = NewLocalities(s, m.win)
 	m.Programs = NewPrograms(s, m.win)
-	m.Programs.OnChanged = func() {
-		// A new or edited program, or new targets, change what the other screens
-		// show: their program lists, the % of target, the grid's target hints.
-		m.Dashboard.reload()
-		m.Values.reload()
-		m.Charts.reload()
-		m.Entry.reload()
-	}
+	// The window's own writes reload the screens at once; the watcher would too,
+	// within half a second, as it does for every other writer.
+	m.Programs.OnChanged = m.dataChanged
 	m.Values = NewValues(s, m.win)
 	m.Entry = NewEntry(s, m.win)
 	m.Charts = NewCharts(s, m.win)
 	m.Import = NewImport(s, m.win)
-	m.Import.OnChanged = func() {
-		// New or undone values change what the other screens show.
-		m.Dashboard.reload()
-		m.Values.reload()
-		m.Charts.reload()
-	}
-	m.Entry.OnSaved = m.Import.OnChanged
+	m.Import.OnChanged = m.dataChanged
+	m.Entry.OnSaved = m.dataChanged
 	m.Import.BeforeImport = func() error {
 		_, err := AutoBackup(m.app, s)
 		return err
@@ -212,6 +207,72 @@ func (m *Main) SetStore(s *data.Store) {
 	m.nav.Select(cur)
 	m.show(cur) // Select does nothing when cur is already selected
 	background(&m.work, func() { m.checkEmpty(s) })
+	m.startWatching(s)
+}
+
+// WatchChanges makes the window look for commits to its database every
+// data.WatchEvery, whoever made them (danvanctl importing while the app is open),
+// and reload what it shows when there are. main turns it on; tests poll instead.
+func (m *Main) WatchChanges() {
+	m.watching = true
+	if m.store != nil {
+		m.startWatching(m.store)
+	}
+}
+
+func (m *Main) startWatching(s *data.Store) {
+	m.stopWatching()
+	w, err := s.NewWatcher(context.Background())
+	if err != nil {
+		fyne.LogError("watching the database for changes", err)
+		return
+	}
+	m.watch = w
+	if !m.watching {
+		m.stopWatch = func() { w.Close() } //nolint:errcheck // nothing was written through it
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		w.Run(ctx, func() {
+			fyne.Do(func() {
+				if m.store == s {
+					m.dataChanged()
+				}
+			})
+		})
+	}()
+	m.stopWatch = func() { cancel(); <-done; w.Close() } //nolint:errcheck // nothing was written through it
+}
+
+func (m *Main) stopWatching() {
+	if m.stopWatch != nil {
+		m.stopWatch()
+		m.stopWatch, m.watch = nil, nil
+	}
+}
+
+// pollChanges looks once for commits, as the watcher does every data.WatchEvery,
+// and reloads the screens if there were; for tests.
+func (m *Main) pollChanges() error {
+	changed, err := m.watch.Changed(context.Background())
+	if err == nil && changed {
+		m.dataChanged()
+	}
+	return err
+}
+
+// dataChanged reloads every screen that shows what the database holds, keeping
+// the officer's choices: figures, lists, charts (built again, never from the last
+// drawing), and the data entry grid unless it has unsaved values.
+func (m *Main) dataChanged() {
+	m.Dashboard.reload()
+	m.Values.reload()
+	m.Charts.dataChanged()
+	m.Entry.reload()
+	m.Import.reloadBatches()
 }
 
 // Close closes the open database, if any. main calls it after the window closes.
@@ -224,6 +285,7 @@ func (m *Main) Close() {
 func (m *Main) Wait() { m.work.Wait() }
 
 func (m *Main) closeStore() {
+	m.stopWatching()
 	for _, sc := range m.screens {
 		sc.stop()
 	}

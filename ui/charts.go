@@ -269,6 +269,13 @@ func typeName(t period.Type) string {
 	return lang.L("Year")
 }
 
+// dataChanged draws the chart again from the database: the figures it was built
+// from may be gone.
+func (s *Charts) dataChanged() {
+	s.built = nil
+	s.reload()
+}
+
 // reload reads the programs and units, then draws the default chart.
 func (s *Charts) reload() {
 	ctx := s.ctx
@@ -689,12 +696,12 @@ func (s *Charts) askExport(ext string) {
 		dialog.ShowInformation(lang.L("Export chart"), lang.L("There is no chart to export."), s.win)
 		return
 	}
-	built, r := *s.built, s.builtFor
+	r := s.builtFor
 	s.saveDialog(s.exportName(ext), ext, func(path string) {
 		prog := dialog.NewCustomWithoutButtons(lang.L("Export chart"), widget.NewProgressBarInfinite(), s.win)
 		prog.Show()
 		background(&s.work, func() {
-			err := s.exportChart(s.ctx, built, r, path)
+			err := s.exportChart(s.ctx, r, path)
 			fyne.Do(func() {
 				prog.Hide()
 				if err != nil {
@@ -716,7 +723,13 @@ func (s *Charts) saveDialog(name, ext string, then func(path string)) {
 
 // exportChart writes the chart as PNG (A4 landscape at 300 dpi), SVG or a PDF
 // of a cover and its page, by path's extension.
-func (s *Charts) exportChart(ctx context.Context, built briefing.Built, r briefing.Request, path string) error {
+func (s *Charts) exportChart(ctx context.Context, r briefing.Request, path string) error {
+	// Built again: a file carries what the database holds as it is written, not
+	// what was drawn on screen a while ago.
+	built, err := briefing.Build(ctx, s.store, r)
+	if err != nil {
+		return err
+	}
 	opt := s.options(charts.Options{DPI: 300})
 	opt.Width, opt.Height = charts.PaperSize("A4", true, opt.DPI)
 	switch strings.ToLower(filepath.Ext(path)) {

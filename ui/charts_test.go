@@ -187,7 +187,7 @@ func TestChartsExportPNGAtA4(t *testing.T) {
 		t.Errorf("default name %q", got)
 	}
 	path := filepath.Join(t.TempDir(), "xep-hang.png")
-	if err := s.exportChart(context.Background(), *s.built, s.builtFor, path); err != nil {
+	if err := s.exportChart(context.Background(), s.builtFor, path); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)

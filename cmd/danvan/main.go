@@ -49,6 +49,7 @@ func main() {
 	w.Resize(fyne.NewSize(1280, 720)) // fits a 1366x768 screen with its taskbar
 	w.SetMaster()
 	u := ui.New(a, w, ui.BuildInfo{Version: version, Commit: commit, Date: date})
+	u.WatchChanges()
 	if s, err := data.Open(context.Background(), path); err != nil {
 		u.ShowOpenError(path, err)
 	} else {
