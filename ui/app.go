@@ -391,7 +391,7 @@ func (m *Main) newDatabase() {
 func (m *Main) askNewDatabase() {
 	askSavePath(m.win, "danvan.db", m.dbDir(), "", func(path string) {
 		if m.store != nil && samePath(path, m.store.Path()) {
-			dialog.ShowInformation(lang.L("New database"), lang.L("This database is open; choose another file name."), m.win)
+			showInfo(lang.L("New database"), lang.L("This database is open; choose another file name."), m.win)
 			return
 		}
 		// The dialog has just emptied the file. Journal files left by the database
@@ -427,7 +427,7 @@ func (m *Main) backup() {
 					showError(err, m.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Backup"), lang.L("The backup was written to:")+"\n"+dest, m.win)
+				showInfo(lang.L("Backup"), lang.L("The backup was written to:")+"\n"+dest, m.win)
 			})
 		})
 	})
@@ -462,7 +462,7 @@ func (m *Main) exportValues(wide bool) {
 					showError(err, m.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Export values"), lang.L("The values were written to:")+"\n"+path, m.win)
+				showInfo(lang.L("Export values"), lang.L("The values were written to:")+"\n"+path, m.win)
 			})
 		})
 	})

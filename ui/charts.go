@@ -693,7 +693,7 @@ func (s *Charts) exportName(ext string) string {
 // askExport asks where to write the chart on screen.
 func (s *Charts) askExport(ext string) {
 	if s.built == nil {
-		dialog.ShowInformation(lang.L("Export chart"), lang.L("There is no chart to export."), s.win)
+		showInfo(lang.L("Export chart"), lang.L("There is no chart to export."), s.win)
 		return
 	}
 	r := s.builtFor
@@ -708,7 +708,7 @@ func (s *Charts) askExport(ext string) {
 					showError(err, s.win)
 					return
 				}
-				dialog.ShowInformation(lang.L("Export chart"), lang.L("The file was written:")+"\n"+path, s.win)
+				showInfo(lang.L("Export chart"), lang.L("The file was written:")+"\n"+path, s.win)
 			})
 		})
 	})
@@ -763,7 +763,7 @@ func writeAtomic(name string, write func(io.Writer) error) error {
 func (s *Charts) askPack() {
 	p := s.selectedProgram()
 	if p == nil {
-		dialog.ShowInformation(lang.L("Briefing pack (PDF)"), lang.L("Choose a program."), s.win)
+		showInfo(lang.L("Briefing pack (PDF)"), lang.L("Choose a program."), s.win)
 		return
 	}
 	prog := *p
@@ -830,7 +830,7 @@ func (s *Charts) runPack(req briefing.PackRequest, path string) {
 			case err != nil:
 				showError(err, s.win)
 			default:
-				dialog.ShowInformation(lang.L("Briefing pack (PDF)"), lang.L("The file was written:")+"\n"+path, s.win)
+				showInfo(lang.L("Briefing pack (PDF)"), lang.L("The file was written:")+"\n"+path, s.win)
 			}
 		})
 	})

@@ -85,3 +85,28 @@ func showFileDialog(d *dialog.FileDialog, dir string) {
 	d.Show()
 	d.Resize(fileDialogSize) // a FileDialog cannot be resized before it is shown
 }
+
+// showInfo tells the officer something done or not possible, in a dialog that
+// Enter and Escape close, as every other dialog on a desktop does.
+func showInfo(title, text string, win fyne.Window) {
+	showClosable(dialog.NewInformation(title, text, win), win)
+}
+
+// showClosable shows d, closed by Enter or Escape too. A dialog takes the focus
+// from the widgets behind it, so the keys reach the window's canvas.
+func showClosable(d dialog.Dialog, win fyne.Window) {
+	c := win.Canvas()
+	before := c.OnTypedKey()
+	c.SetOnTypedKey(func(k *fyne.KeyEvent) {
+		switch k.Name {
+		case fyne.KeyReturn, fyne.KeyEnter, fyne.KeyEscape:
+			d.Hide()
+		default:
+			if before != nil {
+				before(k)
+			}
+		}
+	})
+	d.SetOnClosed(func() { c.SetOnTypedKey(before) })
+	d.Show()
+}

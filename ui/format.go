@@ -157,5 +157,5 @@ func errorText(err error) string {
 
 // showError shows err in an error dialog, in the officer's language (see errorText).
 func showError(err error, win fyne.Window) {
-	dialog.ShowError(errors.New(errorText(err)), win)
+	showClosable(dialog.NewError(errors.New(errorText(err)), win), win)
 }

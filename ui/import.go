@@ -424,7 +424,7 @@ func (s *Import) askTemplate() {
 			case err != nil:
 				showError(err, s.win)
 			case len(programs) == 0:
-				dialog.ShowInformation(lang.L("Report template"), lang.L("There is no program yet: a template lists a program's indicators. Add a program under Programs first."), s.win)
+				showInfo(lang.L("Report template"), lang.L("There is no program yet: a template lists a program's indicators. Add a program under Programs first."), s.win)
 			default:
 				s.TemplateForm = newTemplateForm(programs, s.units, s.language, s.win, s.saveTemplate)
 				s.TemplateForm.Dialog.Show()
@@ -451,7 +451,7 @@ func (s *Import) writeTemplate(r templateRequest, path string) {
 				showError(err, s.win)
 				return
 			}
-			dialog.ShowInformation(lang.L("Report template"), lang.L("The template was written to:")+"\n"+path, s.win)
+			showInfo(lang.L("Report template"), lang.L("The template was written to:")+"\n"+path, s.win)
 		})
 	})
 }

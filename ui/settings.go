@@ -5,6 +5,7 @@ import (
 	"errors"
 	"image/color"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -26,7 +27,7 @@ import (
 
 // Preference keys.
 const (
-	prefLanguage   = "language"   // "", "vi" or "en"
+	prefLanguage   = "language"   // "vi" or "en"; "" (never chosen) is Vietnamese
 	prefTheme      = "theme"      // "", "light" or "dark"
 	prefGreenAt    = "greenAt"    // % of target
 	prefAmberAt    = "amberAt"    // % of target
@@ -83,7 +84,13 @@ func ApplyLanguagePreference(a fyne.App) {
 	applyLanguage(a.Preferences().String(prefLanguage))
 }
 
+// applyLanguage loads the words of choice, Vietnamese when none was made: the
+// officers' language, whatever the system's is (C.UTF-8 on Linux, English
+// Windows in many offices).
 func applyLanguage(choice string) {
+	if choice == "" {
+		choice = "vi"
+	}
 	files := map[string][]byte{}
 	for _, code := range []string{"en", "vi"} {
 		b, err := assets.Translations.ReadFile("translation/" + code + ".json")
@@ -209,6 +216,8 @@ type Settings struct {
 	dbPath string
 	saved  func()
 	dialog dialog.Dialog
+	// Restart, if set, starts danvan again: offered when the language changes.
+	Restart func()
 
 	Language   *widget.Select
 	Theme      *widget.Select
@@ -228,7 +237,7 @@ type Settings struct {
 }
 
 var (
-	languageCodes = []string{"", "vi", "en"}
+	languageCodes = []string{"vi", "en"}
 	themeCodes    = []string{"", "light", "dark"}
 )
 
@@ -237,7 +246,7 @@ var (
 func NewSettings(a fyne.App, win fyne.Window, dbPath string, saved func()) *Settings {
 	p := a.Preferences()
 	s := &Settings{app: a, win: win, dbPath: dbPath, saved: saved, backupDir: p.String(prefBackupDir)}
-	s.Language = widget.NewSelect([]string{lang.L("System language"), "Tiếng Việt", "English"}, nil)
+	s.Language = widget.NewSelect([]string{"Tiếng Việt", "English"}, nil)
 	s.Language.SetSelectedIndex(max(0, indexOf(languageCodes, p.String(prefLanguage))))
 	s.Theme = widget.NewSelect([]string{lang.L("System"), lang.L("Light"), lang.L("Dark")}, nil)
 	s.Theme.SetSelectedIndex(max(0, indexOf(themeCodes, p.String(prefTheme))))
@@ -294,8 +303,12 @@ func NewSettings(a fyne.App, win fyne.Window, dbPath string, saved func()) *Sett
 			return
 		}
 		s.dialog.Hide()
-		if s.LanguageChanged {
-			dialog.ShowInformation(lang.L("Settings"), lang.L("The new language takes effect after restarting danvan."), s.win)
+		if s.LanguageChanged && s.Restart != nil {
+			dialog.ShowConfirm(lang.L("Settings"), lang.L("The new language takes effect after restarting danvan. Restart now?"), func(now bool) {
+				if now {
+					s.Restart()
+				}
+			}, s.win)
 		}
 	})
 	s.Save.Importance = widget.HighImportance
@@ -419,9 +432,35 @@ func (m *Main) showSettings() {
 	if m.store != nil {
 		path = m.store.Path()
 	}
-	NewSettings(m.app, m.win, path, func() {
+	st := NewSettings(m.app, m.win, path, func() {
 		if m.Dashboard != nil {
 			m.Dashboard.reload() // the thresholds colour it
 		}
-	}).Show()
+	})
+	st.Restart = m.restart
+	st.Show()
+}
+
+// restart starts danvan again on the database it has open, then quits: the words
+// of a new language are chosen when the widgets are made.
+func (m *Main) restart() {
+	m.confirmLeave(func() {
+		exe, err := os.Executable()
+		if err != nil {
+			showError(err, m.win)
+			return
+		}
+		var args []string
+		if m.store != nil {
+			args = []string{"--db", m.store.Path()}
+		}
+		cmd := exec.Command(exe, args...)
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Start(); err != nil {
+			showError(err, m.win)
+			return
+		}
+		cmd.Process.Release() //nolint:errcheck // the new window lives on its own
+		m.app.Quit()
+	})
 }

@@ -146,7 +146,7 @@ func TestBackupDirDefault(t *testing.T) {
 
 func TestLanguagePreferenceOverridesSystem(t *testing.T) {
 	a := test.NewTempApp(t)
-	defer applyLanguage("") // back to the system's (Vietnamese in these tests)
+	defer applyLanguage("") // back to the default, Vietnamese
 	a.Preferences().SetString(prefLanguage, "en")
 	ApplyLanguagePreference(a)
 	if uiLang() != "en" {
@@ -160,7 +160,7 @@ func TestLanguagePreferenceOverridesSystem(t *testing.T) {
 	a.Preferences().SetString(prefLanguage, "")
 	ApplyLanguagePreference(a)
 	if uiLang() != "vi" {
-		t.Fatalf("uiLang %q with the system language", uiLang())
+		t.Fatalf("uiLang %q with no language chosen, want Vietnamese whatever the system speaks", uiLang())
 	}
 }
 
