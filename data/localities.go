@@ -187,6 +187,50 @@ func (s *Store) SearchLocalities(ctx context.Context, text string, d time.Time, 
 	return out, nil
 }
 
+// FoundLocality is a version of a locality found by name or code on any date, with
+// the localities it went into when it closed.
+type FoundLocality struct {
+	Locality
+	Became []Locality
+	Whole  bool // it went whole into Became (merged), rather than in parts (split)
+}
+
+// SearchLocalitiesEver finds localities whose name or code contains text, on any
+// date: what an officer typing "huu le" on today's date is looking for when Hữu Lễ
+// closed in the 2025 reform. The latest versions come first.
+func (s *Store) SearchLocalitiesEver(ctx context.Context, text string, limit int) ([]FoundLocality, error) {
+	all, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+" FROM locality ORDER BY COALESCE(valid_to, '9999-12-31') DESC, code")
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[int64]Locality, len(all))
+	for _, l := range all {
+		byID[l.ID] = l
+	}
+	links, err := s.Successors(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []FoundLocality
+	for _, l := range all {
+		if !vntext.Contains(l.Name, text) && !vntext.Contains(l.Code, text) {
+			continue
+		}
+		f := FoundLocality{Locality: l, Whole: true}
+		for _, ln := range links {
+			if ln.OldID == l.ID {
+				f.Became = append(f.Became, byID[ln.NewID])
+				f.Whole = f.Whole && ln.Whole
+			}
+		}
+		out = append(out, f)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
 // Successors lists every successor link.
 func (s *Store) Successors(ctx context.Context) ([]Successor, error) {
 	rows, err := s.ro.QueryContext(ctx, "SELECT old_id, new_id, whole FROM locality_successor ORDER BY old_id, new_id")

@@ -31,6 +31,7 @@ type localityStore interface {
 	LocalitiesAt(ctx context.Context, d time.Time) ([]data.Locality, error)
 	Successors(ctx context.Context) ([]data.Successor, error)
 	Locality(ctx context.Context, id int64) (data.Locality, error)
+	SearchLocalitiesEver(ctx context.Context, text string, limit int) ([]data.FoundLocality, error)
 }
 
 // maxMatches bounds the result list: past a few hundred the officer refines the
@@ -73,8 +74,12 @@ type Localities struct {
 	date     time.Time
 	tree     localityTree
 	Matches  []data.Locality
-	Selected data.Locality
-	detail   detailLabels
+	// Elsewhere are matches in force on other dates, listed when none is in force
+	// on the chosen one; choosing one moves the date to a day it was in force.
+	Elsewhere []data.FoundLocality
+	search    context.CancelFunc // the search of other dates in flight, if any
+	Selected  data.Locality
+	detail    detailLabels
 }
 
 // localityTree is one date's localities, ready for the tree widget.
@@ -116,17 +121,27 @@ func NewLocalities(store localityStore, win fyne.Window) *Localities {
 		}
 	}
 	s.Results = widget.NewList(
-		func() int { return len(s.Matches) },
+		func() int { return len(s.Matches) + len(s.Elsewhere) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("")
 			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(s.matchLabel(s.Matches[id]))
+			if id < len(s.Matches) {
+				o.(*widget.Label).SetText(s.matchLabel(s.Matches[id]))
+			} else {
+				o.(*widget.Label).SetText(elsewhereLabel(s.Elsewhere[id-len(s.Matches)]))
+			}
 		},
 	)
-	s.Results.OnSelected = func(id widget.ListItemID) { s.reveal(s.Matches[id].ID) }
+	s.Results.OnSelected = func(id widget.ListItemID) {
+		if id < len(s.Matches) {
+			s.reveal(s.Matches[id].ID)
+		} else {
+			s.goTo(s.Elsewhere[id-len(s.Matches)].Locality)
+		}
+	}
 	s.Status = widget.NewLabel("")
 
 	s.detail = detailLabels{}
@@ -336,6 +351,11 @@ func (s *Localities) updateNode(u widget.TreeNodeID, _ bool, o fyne.CanvasObject
 func (s *Localities) filter() {
 	needle := vntext.Fold(s.Search.Text)
 	s.Matches = s.Matches[:0]
+	s.Elsewhere = nil
+	if s.search != nil {
+		s.search()
+		s.search = nil
+	}
 	if needle == "" {
 		s.center.Objects = []fyne.CanvasObject{s.Tree}
 		s.center.Refresh()
@@ -354,9 +374,72 @@ func (s *Localities) filter() {
 	s.Results.ScrollToTop()
 	s.center.Objects = []fyne.CanvasObject{container.NewVSplit(s.Results, s.Tree)}
 	s.center.Refresh()
-	if len(s.Matches) == 1 {
+	switch {
+	case len(s.Matches) == 1:
 		s.reveal(s.Matches[0].ID)
+	case !slices.ContainsFunc(s.Matches, func(l data.Locality) bool { return l.ID == s.Selected.ID }):
+		// The details must not go on showing a locality the search left out.
+		s.Tree.UnselectAll()
+		s.showDetails(data.Locality{}, nil)
+		s.enableEdits(false)
+		s.Selected = data.Locality{}
 	}
+	if len(s.Matches) == 0 {
+		s.searchElsewhere(s.Search.Text)
+	}
+}
+
+// searchElsewhere lists the localities matching text on other dates, in the
+// background: a commune that closed in the reform is still what the officer means.
+func (s *Localities) searchElsewhere(text string) {
+	ctx, cancel := context.WithCancel(s.ctx)
+	s.search = cancel
+	background(&s.work, func() {
+		found, err := s.store.SearchLocalitiesEver(ctx, text, maxMatches)
+		fyne.Do(func() {
+			if ctx.Err() != nil {
+				return // typed on, or the store closed
+			}
+			if err != nil {
+				showError(err, s.win)
+				return
+			}
+			s.Elsewhere = found
+			s.Results.Refresh()
+		})
+	})
+}
+
+// elsewhereLabel names a match in force on another date with its dates and what it
+// became: "Xã Hữu Lễ (06322), đến 30/06/2025, sáp nhập vào Xã Tri Lễ".
+func elsewhereLabel(f data.FoundLocality) string {
+	args := map[string]any{"Name": f.Name, "Code": f.Code, "From": formatDate(f.ValidFrom), "To": formatDate(f.ValidTo)}
+	if f.ValidTo.IsZero() {
+		return lang.L("{{.Name}} ({{.Code}}), from {{.From}}", args)
+	}
+	if len(f.Became) == 0 {
+		return lang.L("{{.Name}} ({{.Code}}), until {{.To}}", args)
+	}
+	names := make([]string, len(f.Became))
+	for i, b := range f.Became {
+		names[i] = b.Name
+	}
+	args["Into"] = strings.Join(names, ", ")
+	if f.Whole {
+		return lang.L("{{.Name}} ({{.Code}}), until {{.To}}, merged into {{.Into}}", args)
+	}
+	return lang.L("{{.Name}} ({{.Code}}), until {{.To}}, split into {{.Into}}", args)
+}
+
+// goTo shows the tree on a day l was in force, with l selected.
+func (s *Localities) goTo(l data.Locality) {
+	d := l.ValidFrom
+	if !l.ValidTo.IsZero() {
+		d = l.ValidTo
+	}
+	s.Selected = l // refresh reveals it once that day's tree is loaded
+	s.Search.SetText("")
+	s.Date.SetText(formatDate(d))
 }
 
 // matchLabel names a match with its ancestors, since commune names repeat across

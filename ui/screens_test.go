@@ -383,3 +383,43 @@ func TestValuesProgramBoundsOpenPeriods(t *testing.T) {
 		t.Fatalf("first row %s, want 2026Q1", s.Rows[0].Period)
 	}
 }
+
+// Searched on today's date, Hữu Lễ (closed in the 2025 reform) is listed with its
+// dates and what it became; choosing it shows the tree on its last day.
+func TestLocalitiesSearchFindsOtherDates(t *testing.T) {
+	s, w := newLocalities(t)
+	test.Type(s.Search, "huu le")
+	s.work.Wait()
+	if len(s.Matches) != 0 || len(s.Elsewhere) != 1 {
+		t.Fatalf("today: %d matches, %d on other dates: %+v", len(s.Matches), len(s.Elsewhere), s.Elsewhere)
+	}
+	if want := "Xã Hữu Lễ (06322), đến 30/06/2025, sáp nhập vào Xã Tri Lễ"; !containsText(renderedTexts(w), want) {
+		t.Fatalf("the list does not say %q; window shows %q", want, renderedTexts(w))
+	}
+	s.Results.Select(0)
+	s.work.Wait()
+	if s.Date.Text != "30/06/2025" || s.Selected.Name != "Xã Hữu Lễ" || s.detail.name.Text != "Xã Hữu Lễ" {
+		t.Fatalf("after choosing it: date %q, selected %+v, details %q", s.Date.Text, s.Selected, s.detail.name.Text)
+	}
+}
+
+// A search that leaves the selected locality out clears the details: they never
+// show a commune unrelated to what was typed.
+func TestLocalitiesSearchClearsUnrelatedDetails(t *testing.T) {
+	s, _ := newLocalities(t)
+	test.Tap(s.Before)
+	s.work.Wait()
+	test.Type(s.Search, "huu le")
+	s.work.Wait()
+	if s.Selected.Name != "Xã Hữu Lễ" {
+		t.Fatalf("selected %+v", s.Selected)
+	}
+	s.Search.SetText("chi lang")
+	s.work.Wait()
+	if len(s.Matches) < 2 {
+		t.Fatalf("chi lang found %v", s.Matches)
+	}
+	if s.Selected.ID != 0 || s.detail.name.Text == "Xã Hữu Lễ" {
+		t.Fatalf("the details still show %q after searching chi lang", s.detail.name.Text)
+	}
+}
