@@ -71,9 +71,9 @@ type Localities struct {
 	ListLoad                                           *ListLoad             // the official list dialog last opened
 
 	// Loaded state, touched only on the UI goroutine.
-	date     time.Time
-	tree     localityTree
-	Matches  []data.Locality
+	date    time.Time
+	tree    localityTree
+	Matches []data.Locality
 	// Elsewhere are matches in force on other dates, listed when none is in force
 	// on the chosen one; choosing one moves the date to a day it was in force.
 	Elsewhere []data.FoundLocality
