@@ -57,7 +57,12 @@ func TestTemplateRows(t *testing.T) {
 	if len(lines) != 1+6*10 {
 		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
 	}
-	if !strings.HasSuffix(lines[1], ",TT_DOT,Số đợt tuyên truyền,2024Q3,BCHQS-CL,,") {
+	// Vietnamese headings, the unit of measure beside the indicator, the period as
+	// the clerk writes it and the reporting unit's name.
+	if lines[0] != "\uFEFFMã địa bàn,Tên địa bàn,Mã chỉ tiêu,Tên chỉ tiêu,ĐVT,Kỳ báo cáo,Mã đơn vị báo cáo,Tên đơn vị báo cáo,Giá trị,Ghi chú" {
+		t.Fatalf("header %q", lines[0])
+	}
+	if !strings.HasSuffix(lines[1], ",TT_DOT,Số đợt tuyên truyền,đợt,Quý III/2024,BCHQS-CL,Ban Chỉ huy Quân sự huyện Chi Lăng,,") {
 		t.Fatalf("row %q", lines[1])
 	}
 	if err := s.WriteTemplate(ctx, &buf, "NOPE", period.MustParse("2024Q3"), ""); err == nil {

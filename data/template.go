@@ -19,15 +19,25 @@ var (
 	msgTemplateNoLocalities = message.New("no localities to list: program {{.Program}} has no targets for {{.Period}} in the area of unit {{.Unit}}, and the unit has neither earlier reports nor localities in force under its own; set the unit's locality, or set targets for the period")
 )
 
+// TemplateHeader heads report templates in the clerks' words. The importer reads
+// the codes, period, reporting unit, value and note columns as it reads LongHeader;
+// the names and the unit of measure (ĐVT) are there so that nobody has to guess what
+// a row asks for, and "Mã đơn vị báo cáo" cannot be taken for the unit of measure.
+var TemplateHeader = []string{"Mã địa bàn", "Tên địa bàn", "Mã chỉ tiêu", "Tên chỉ tiêu", "ĐVT", "Kỳ báo cáo",
+	"Mã đơn vị báo cáo", "Tên đơn vị báo cáo", "Giá trị", "Ghi chú"}
+
+// templateValueColumn is where the clerk writes the figure.
+var templateValueColumn = slices.Index(TemplateHeader, "Giá trị")
+
 // WriteTemplate writes an empty report for a unit to fill in, as CSV: one row per
-// locality it works in and indicator of the program, in the export format, so a
+// locality it works in and indicator of the program, headed by TemplateHeader, so a
 // filled template imports without edits.
 func (s *Store) WriteTemplate(ctx context.Context, w io.Writer, programCode string, p period.Period, unitCode string) error {
 	t, err := s.template(ctx, programCode, p, unitCode)
 	if err != nil {
 		return err
 	}
-	cw, bw, err := newExportWriter(w, LongHeader)
+	cw, bw, err := newExportWriter(w, TemplateHeader)
 	if err != nil {
 		return err
 	}
@@ -48,12 +58,13 @@ type reportTemplate struct {
 	locs   []Locality
 }
 
-// rows are the template's rows in the export format, the value and note empty.
+// rows are the template's rows in the columns of TemplateHeader, the value and
+// note empty.
 func (t reportTemplate) rows() [][]string {
 	var out [][]string
 	for _, l := range t.locs {
 		for _, in := range t.prog.Indicators {
-			out = append(out, []string{l.Code, l.Name, in.Code, in.Name, t.period.ID(), t.unit.Code, "", ""})
+			out = append(out, []string{l.Code, l.Name, in.Code, in.Name, in.Unit, t.period.Label("vi"), t.unit.Code, t.unit.Name, "", ""})
 		}
 	}
 	return out
@@ -123,8 +134,8 @@ func (s *Store) template(ctx context.Context, programCode string, p period.Perio
 const templateSheet = "Báo cáo"
 
 // templateWidths are the template workbook's column widths, in characters, in the
-// order of LongHeader: wide enough for commune and indicator names.
-var templateWidths = []float64{12, 28, 14, 50, 10, 14, 14, 30}
+// order of TemplateHeader: wide enough for commune, indicator and unit names.
+var templateWidths = []float64{12, 28, 14, 50, 12, 14, 18, 36, 14, 30}
 
 // WriteTemplateXLSX writes the template as an Excel workbook: the rows and columns
 // of the CSV, with the header row frozen and bold, every code stored as text (so
@@ -144,7 +155,7 @@ func (s *Store) WriteTemplateXLSX(ctx context.Context, w io.Writer, programCode 
 	}
 	// Validation is part of the sheet the stream writer starts from, so it goes in
 	// first. Its messages are for the clerks who fill the template in.
-	col, err := excelize.ColumnNumberToName(slices.Index(LongHeader, "value") + 1)
+	col, err := excelize.ColumnNumberToName(templateValueColumn + 1)
 	if err != nil {
 		return err
 	}
@@ -176,14 +187,14 @@ func (s *Store) WriteTemplateXLSX(ctx context.Context, w io.Writer, programCode 
 	if err != nil {
 		return err
 	}
-	header := make([]any, len(LongHeader))
-	for i, h := range LongHeader {
+	header := make([]any, len(TemplateHeader))
+	for i, h := range TemplateHeader {
 		header[i] = excelize.Cell{StyleID: bold, Value: h}
 	}
 	if err := sw.SetRow("A1", header); err != nil {
 		return err
 	}
-	cells := make([]any, len(LongHeader))
+	cells := make([]any, len(TemplateHeader))
 	for i, rec := range rows {
 		for j, v := range rec {
 			cells[j] = nil

@@ -382,7 +382,7 @@ func TestMakeTemplate(t *testing.T) {
 	}
 	rows, err := wb.GetRows(wb.GetSheetName(0))
 	wb.Close()
-	if err != nil || len(rows) < 2 || rows[0][0] != "locality" || rows[1][5] != "BCHQS-CL" {
+	if err != nil || len(rows) < 2 || rows[0][0] != "Mã địa bàn" || rows[1][6] != "BCHQS-CL" {
 		t.Fatalf("template rows %q (%v)", rows, err)
 	}
 	// The CSV choice writes a CSV.

@@ -204,7 +204,7 @@ var headers = map[string]field{
 	"indicator": fIndicator, "indicatorcode": fIndicator, "machitieu": fIndicator, "chitieu": fIndicator,
 	"period": fPeriod, "ky": fPeriod, "kybaocao": fPeriod,
 	"value": fValue, "giatri": fValue, "soluong": fValue,
-	"unit": fUnit, "unitcode": fUnit, "donvi": fUnit, "madonvi": fUnit,
+	"unit": fUnit, "unitcode": fUnit, "donvi": fUnit, "madonvi": fUnit, "donvibaocao": fUnit, "madonvibaocao": fUnit,
 	"note": fNote, "ghichu": fNote,
 }
 
