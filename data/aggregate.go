@@ -90,15 +90,6 @@ func (s *Store) progress(ctx context.Context, sc Scope, in Indicator, g *graph, 
 	if len(groups) == 0 {
 		return Series{Indicator: in}, fmt.Errorf("period range %s to %s is empty", from, to)
 	}
-	start, end := groups[0].Start(), groups[len(groups)-1].End()
-	actual, err := s.observations(ctx, fromValues, sc, in, members, false, start, end)
-	if err != nil {
-		return Series{}, err
-	}
-	target, err := s.observations(ctx, fromTargets, sc, in, members, false, start, end)
-	if err != nil {
-		return Series{}, err
-	}
 	index := make(map[period.Period]int, len(groups))
 	for i, p := range groups {
 		index[p] = i
@@ -112,18 +103,48 @@ func (s *Store) progress(ctx context.Context, sc Scope, in Indicator, g *graph, 
 		}
 		return -1
 	}
-	a := rollup(in.Rollup, actual, len(groups), group, g)
-	t := rollup(in.Rollup, target, len(groups), group, g)
+	figs, err := s.figures(ctx, sc, in, g, members, false, groups[0].Start(), groups[len(groups)-1].End(), len(groups), group)
+	if err != nil {
+		return Series{}, err
+	}
 	ser := Series{Indicator: in, Split: split}
 	for i, p := range groups {
-		ser.Rows = append(ser.Rows, PeriodFigure{Period: p, Figure: Figure{Actual: a[i].v, HasActual: a[i].ok, Target: t[i].v, HasTarget: t[i].ok}})
+		ser.Rows = append(ser.Rows, PeriodFigure{Period: p, Figure: figs[i]})
 	}
 	return ser, nil
+}
+
+// figures reads the values and targets of one indicator between start and end and
+// rolls them up into n figures, each observation into the one group gives it (-1:
+// none). perLocality keeps each locality's observations apart, for group to tell.
+func (s *Store) figures(ctx context.Context, sc Scope, in Indicator, g *graph, members map[int64]bool, perLocality bool, start, end time.Time,
+	n int, group func(observation) int) ([]Figure, error) {
+	actual, err := s.observations(ctx, fromValues, sc, in, members, perLocality, start, end)
+	if err != nil {
+		return nil, err
+	}
+	target, err := s.observations(ctx, fromTargets, sc, in, members, perLocality, start, end)
+	if err != nil {
+		return nil, err
+	}
+	a := rollup(in.Rollup, actual, n, group, g)
+	t := rollup(in.Rollup, target, n, group, g)
+	out := make([]Figure, n)
+	for i := range out {
+		out[i] = Figure{Actual: a[i].v, HasActual: a[i].ok, Target: t[i].v, HasTarget: t[i].ok}
+	}
+	return out, nil
 }
 
 // ByChild aggregates one indicator for one period per child of the scope's locality
 // (the top-level localities for the whole country), as in force at the period's end.
 func (s *Store) ByChild(ctx context.Context, sc Scope, indicatorID int64, p period.Period) ([]ChildFigure, []Locality, error) {
+	return s.ByChildOver(ctx, sc, indicatorID, p, p)
+}
+
+// ByChildOver is ByChild over the periods from..to taken as one (the quarters of a
+// year so far: year to date), as in force at to's end.
+func (s *Store) ByChildOver(ctx context.Context, sc Scope, indicatorID int64, from, to period.Period) ([]ChildFigure, []Locality, error) {
 	in, err := s.Indicator(ctx, indicatorID)
 	if err != nil {
 		return nil, nil, err
@@ -134,7 +155,7 @@ func (s *Store) ByChild(ctx context.Context, sc Scope, indicatorID int64, p peri
 	}
 	var kids []Locality
 	for _, id := range g.children[sc.LocalityID] {
-		if l := g.byID[id]; l.ValidOn(p.End()) {
+		if l := g.byID[id]; l.ValidOn(to.End()) {
 			kids = append(kids, l)
 		}
 	}
@@ -158,33 +179,34 @@ func (s *Store) ByChild(ctx context.Context, sc Scope, indicatorID int64, p peri
 			members[id] = true
 		}
 	}
-	actual, err := s.observations(ctx, fromValues, sc, in, members, true, p.Start(), p.End())
-	if err != nil {
-		return nil, nil, err
-	}
-	target, err := s.observations(ctx, fromTargets, sc, in, members, true, p.Start(), p.End())
-	if err != nil {
-		return nil, nil, err
-	}
 	group := func(o observation) int {
-		if i, ok := owner[o.locality]; ok && p.Contains(o.period) {
+		if i, ok := owner[o.locality]; ok && within(o.period, from, to) {
 			return i
 		}
 		return -1
 	}
-	a := rollup(in.Rollup, actual, len(kids), group, g)
-	t := rollup(in.Rollup, target, len(kids), group, g)
+	figs, err := s.figures(ctx, sc, in, g, members, true, from.Start(), to.End(), len(kids), group)
+	if err != nil {
+		return nil, nil, err
+	}
 	out := make([]ChildFigure, len(kids))
 	for i, k := range kids {
-		out[i] = ChildFigure{Locality: k, Figure: Figure{Actual: a[i].v, HasActual: a[i].ok, Target: t[i].v, HasTarget: t[i].ok}}
+		out[i] = ChildFigure{Locality: k, Figure: figs[i]}
 	}
 	return out, uniqueLocalities(split), nil
 }
 
 // ByIndicator aggregates every indicator of the scope's program for one period.
-// The indicators are independent queries, so they run side by side on the read
-// pool: a national breakdown is ten scans of a few hundred thousand rows.
 func (s *Store) ByIndicator(ctx context.Context, sc Scope, p period.Period) ([]IndicatorFigure, []Locality, error) {
+	return s.ByIndicatorOver(ctx, sc, p, p)
+}
+
+// ByIndicatorOver aggregates every indicator of the scope's program over the
+// periods from..to taken as one: the quarters of a year so far for year to date,
+// a period (from = to) for the period. The indicators are independent queries, so
+// they run side by side on the read pool: a national breakdown is ten scans of a
+// few hundred thousand rows.
+func (s *Store) ByIndicatorOver(ctx context.Context, sc Scope, from, to period.Period) ([]IndicatorFigure, []Locality, error) {
 	prog, err := s.programByID(ctx, sc.ProgramID)
 	if err != nil {
 		return nil, nil, err
@@ -204,12 +226,17 @@ func (s *Store) ByIndicator(ctx context.Context, sc Scope, p period.Period) ([]I
 			defer wg.Done()
 			for i := range next {
 				pi := prog.Indicators[i]
-				ser, err := s.progress(ctx, sc, pi.Indicator, g, members, split, p, p, p.Type)
+				figs, err := s.figures(ctx, sc, pi.Indicator, g, members, false, from.Start(), to.End(), 1, func(o observation) int {
+					if within(o.period, from, to) {
+						return 0
+					}
+					return -1
+				})
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				out[i] = IndicatorFigure{Indicator: pi.Indicator, KeyContent: pi.KeyContent, Figure: ser.Rows[0].Figure}
+				out[i] = IndicatorFigure{Indicator: pi.Indicator, KeyContent: pi.KeyContent, Figure: figs[0]}
 			}
 		}()
 	}
@@ -222,6 +249,12 @@ func (s *Store) ByIndicator(ctx context.Context, sc Scope, p period.Period) ([]I
 		return nil, nil, err
 	}
 	return out, split, nil
+}
+
+// within tells whether o lies in the periods from..to and is no coarser than they
+// are: a year's target says nothing about its first three quarters.
+func within(o, from, to period.Period) bool {
+	return o.Type <= from.Type && !o.Start().Before(from.Start()) && !o.End().After(to.End())
 }
 
 func (s *Store) programByID(ctx context.Context, id int64) (Program, error) {

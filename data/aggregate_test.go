@@ -357,3 +357,38 @@ func TestCanThoIncludesMergedProvinces(t *testing.T) {
 	}
 	wantActuals(t, ser.Rows, want2024, 0, 100)
 }
+
+// Year to date takes the quarters so far as one period: sums add up, last takes
+// each locality's latest, max the largest, and targets are those of the quarters so
+// far (the year's own target says nothing about three quarters of it).
+func TestYearToDate(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	w.put(t, w.sum, "C1 2024Q1 4", "C1 2024Q2 2", "C2 2024Q3 1", "C1 2024Q4 100")
+	w.put(t, w.last, "C1 2024Q1 2", "C1 2024Q2 3", "C2 2024Q1 5", "C2 2024Q4 50")
+	w.put(t, w.max, "C1 2024Q1 9", "C2 2024Q3 4", "C1 2024Q4 70")
+	ts := []Target{{IndicatorID: w.sum.ID, LocalityID: w.loc["C1"], Period: period.MustParse("2024Q1"), Value: 5},
+		{IndicatorID: w.sum.ID, LocalityID: w.loc["C1"], Period: period.MustParse("2024Q3"), Value: 5},
+		{IndicatorID: w.last.ID, LocalityID: w.loc["C1"], Period: period.MustParse("2024"), Value: 20}}
+	if err := w.s.SetTargets(ctx, w.prog.ID, ts); err != nil {
+		t.Fatal(err)
+	}
+	figs, _, err := w.s.ByIndicatorOver(ctx, Scope{ProgramID: w.prog.ID, LocalityID: w.loc["A"]}, period.MustParse("2024Q1"), period.MustParse("2024Q3"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Figure{
+		w.sum.Code:  {Actual: 7, HasActual: true, Target: 10, HasTarget: true},
+		w.last.Code: {Actual: 8, HasActual: true},
+		w.max.Code:  {Actual: 9, HasActual: true},
+	}
+	for _, f := range figs {
+		if f.Figure != want[f.Indicator.Code] {
+			t.Errorf("%s year to date: %+v, want %+v", f.Indicator.Code, f.Figure, want[f.Indicator.Code])
+		}
+	}
+	kids, _, err := w.s.ByChildOver(ctx, Scope{ProgramID: w.prog.ID, LocalityID: w.loc["A"]}, w.sum.ID, period.MustParse("2024Q1"), period.MustParse("2024Q3"))
+	if err != nil || len(kids) != 1 || kids[0].Figure != want[w.sum.Code] {
+		t.Fatalf("by district, year to date: %+v %v", kids, err)
+	}
+}
