@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,8 +24,8 @@ import (
 type dashboardStore interface {
 	Programs(ctx context.Context) ([]data.Program, error)
 	ProgramByCode(ctx context.Context, code string) (data.Program, error)
-	ByIndicator(ctx context.Context, sc data.Scope, p period.Period) ([]data.IndicatorFigure, []data.Locality, error)
-	ByChild(ctx context.Context, sc data.Scope, indicatorID int64, p period.Period) ([]data.ChildFigure, []data.Locality, error)
+	ByIndicatorOver(ctx context.Context, sc data.Scope, from, to period.Period) ([]data.IndicatorFigure, []data.Locality, error)
+	ByChildOver(ctx context.Context, sc data.Scope, indicatorID int64, from, to period.Period) ([]data.ChildFigure, []data.Locality, error)
 	Completeness(ctx context.Context, programID int64, now time.Time, graceDays int) (data.Completeness, error)
 	Batches(ctx context.Context) ([]data.Batch, error)
 	Units(ctx context.Context) ([]data.Unit, error)
@@ -65,17 +66,46 @@ type UnitReport struct {
 // dashboardRequest is what to show; empty fields mean the defaults.
 type dashboardRequest struct {
 	program   string
-	period    period.Period
+	period    span
 	indicator string
+}
+
+// span is the time the dashboard adds up: one period of the program (from = to),
+// the year so far (its first period to the last one over), or a whole year (from =
+// to, a year).
+type span struct{ from, to period.Period }
+
+func single(p period.Period) span { return span{p, p} }
+
+func (sp span) valid() bool { return sp.from.Valid() && sp.to.Valid() }
+
+func (sp span) label(language string) string {
+	switch {
+	case sp.from == sp.to && sp.to.Type == period.Year:
+		return lang.L("Whole year {{.Year}}", map[string]any{"Year": sp.to.Year})
+	case sp.from == sp.to:
+		return sp.to.Label(language)
+	}
+	return lang.L("Year to date, to the end of {{.Period}}", map[string]any{"Period": sp.to.Label(language)})
+}
+
+// last is the span's last period of the program's kind: the one whose reports the
+// dashboard chases.
+func (sp span) last(t period.Type) period.Period {
+	if sp.to.Type > t {
+		return period.Of(t, sp.to.End())
+	}
+	return sp.to
 }
 
 // dashboardData is one load of the dashboard.
 type dashboardData struct {
 	programs  []data.Program // without details, newest first
 	program   data.Program   // with details; zero when the database has none
-	period    period.Period
-	periods   []period.Period // offered, newest first
-	indicator int             // of program.Indicators, for the ranking
+	period    span
+	periods   []span // offered, newest first
+	area      string // the localities added up, named
+	indicator int    // of program.Indicators, for the ranking
 	figures   []data.IndicatorFigure
 	behind    []BehindRow
 	level     string // of the localities in behind
@@ -380,7 +410,7 @@ func (s *Dashboard) openKey(id int) {
 func (s *Dashboard) openBehind(id int) {
 	if id < len(s.Behind) && s.links.Locality != nil {
 		b := s.Behind[id]
-		s.links.Locality(s.Data.program, s.Data.period, s.rankedIndicator(), b.Locality, b.Parent)
+		s.links.Locality(s.Data.program, s.Data.period.to, s.rankedIndicator(), b.Locality, b.Parent)
 	}
 }
 
@@ -451,14 +481,27 @@ func currentProgram(progs []data.Program, day time.Time) data.Program {
 }
 
 // offeredPeriods are the program's periods that have started by day, newest first,
-// and at least its first.
-func offeredPeriods(p data.Program, day time.Time) []period.Period {
-	var out []period.Period
+// and at least its first; before each year's periods, the year so far (when more
+// than one of its periods is over) and the whole year.
+func offeredPeriods(p data.Program, day time.Time) []span {
+	var out []span
 	all := p.Periods()
+	last := lastEndedOn(p, day)
+	year := 0
 	for i := len(all) - 1; i >= 0; i-- {
-		if !all[i].Start().After(day) || i == 0 {
-			out = append(out, all[i])
+		pe := all[i]
+		if pe.Start().After(day) && i != 0 {
+			continue
 		}
+		if pe.Year != year && p.PeriodType < period.Year {
+			year = pe.Year
+			first := period.Of(p.PeriodType, time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC))
+			if last.Year == year && last != first {
+				out = append(out, span{first, last})
+			}
+			out = append(out, single(period.Of(period.Year, pe.Start())))
+		}
+		out = append(out, single(pe))
 	}
 	return out
 }
@@ -494,8 +537,8 @@ func loadDashboard(ctx context.Context, st dashboardStore, r dashboardRequest, n
 	}
 	p := d.program
 	d.periods = offeredPeriods(p, day)
-	d.period = lastEndedOn(p, day)
-	if r.period.Valid() {
+	d.period = single(lastEndedOn(p, day))
+	if r.period.valid() {
 		d.period = r.period
 	}
 	for i, in := range p.Indicators {
@@ -504,7 +547,7 @@ func loadDashboard(ctx context.Context, st dashboardStore, r dashboardRequest, n
 		}
 	}
 	sc := data.Scope{ProgramID: p.ID}
-	if d.figures, _, err = st.ByIndicator(ctx, sc, d.period); err != nil {
+	if d.figures, _, err = st.ByIndicatorOver(ctx, sc, d.period.from, d.period.to); err != nil {
 		return d, err
 	}
 	if len(p.Indicators) > 0 {
@@ -531,16 +574,17 @@ func loadDashboard(ctx context.Context, st dashboardStore, r dashboardRequest, n
 // loadBehind ranks the localities one level under the top-level ones (districts
 // under provinces), or the top-level ones when none of those has a target.
 func (d *dashboardData) loadBehind(ctx context.Context, st dashboardStore, indicatorID int64) error {
-	top, _, err := st.ByChild(ctx, data.Scope{ProgramID: d.program.ID}, indicatorID, d.period)
+	top, _, err := st.ByChildOver(ctx, data.Scope{ProgramID: d.program.ID}, indicatorID, d.period.from, d.period.to)
 	if err != nil {
 		return err
 	}
+	d.area = areaName(top)
 	var tops, lows []BehindRow
 	for _, t := range top {
 		if pct, ok := t.Percent(); ok {
 			tops = append(tops, BehindRow{Locality: t.Locality, Figure: t.Figure, Percent: pct})
 		}
-		kids, _, err := st.ByChild(ctx, data.Scope{ProgramID: d.program.ID, LocalityID: t.Locality.ID}, indicatorID, d.period)
+		kids, _, err := st.ByChildOver(ctx, data.Scope{ProgramID: d.program.ID, LocalityID: t.Locality.ID}, indicatorID, d.period.from, d.period.to)
 		if err != nil {
 			return err
 		}
@@ -562,6 +606,24 @@ func (d *dashboardData) loadBehind(ctx context.Context, st dashboardStore, indic
 	return nil
 }
 
+// areaName names what the dashboard adds up: the top-level localities the database
+// holds, which are a headquarters' own provinces ("Tỉnh Lạng Sơn, Thành phố Cần
+// Thơ"), or the whole country when it holds them all.
+func areaName(tops []data.ChildFigure) string {
+	const country = 34 // provinces and cities since the 2025 reform; 63 before
+	if len(tops) == 0 || len(tops) >= country {
+		return lang.L("whole country")
+	}
+	names := make([]string, len(tops))
+	for i, t := range tops {
+		names[i] = t.Locality.Name
+	}
+	if len(names) > 3 {
+		return lang.L("{{.N}} provinces and cities", map[string]any{"N": len(names)})
+	}
+	return strings.Join(names, ", ")
+}
+
 // loadReports lists the units whose report for the period is missing, then those
 // that reported late, longest first.
 func (d *dashboardData) loadReports(ctx context.Context, st dashboardStore, now time.Time) error {
@@ -569,16 +631,17 @@ func (d *dashboardData) loadReports(ctx context.Context, st dashboardStore, now 
 	if err != nil {
 		return err
 	}
+	chased := d.period.last(d.program.PeriodType)
 	col := -1
 	for i, p := range c.Periods {
-		if p == d.period {
+		if p == chased {
 			col = i
 		}
 	}
 	if col < 0 {
 		return nil
 	}
-	deadline := d.period.End().AddDate(0, 0, graceDays+1) // the first day a report is late
+	deadline := chased.End().AddDate(0, 0, graceDays+1) // the first day a report is late
 	daysFrom := func(t time.Time) int { return max(1, int(t.Sub(deadline).Hours()/24)+1) }
 	for u, row := range c.Cells {
 		if col >= len(row) || u >= len(c.Units) {
@@ -641,13 +704,13 @@ func (s *Dashboard) apply(d dashboardData, err error) {
 	periods := make([]string, len(d.periods))
 	sel := -1
 	for i, p := range d.periods {
-		periods[i] = p.Label(s.language)
+		periods[i] = p.label(s.language)
 		if p == d.period {
 			sel = i
 		}
 	}
 	if sel < 0 { // asked for a period not offered: offer it too
-		periods = append(periods, d.period.Label(s.language))
+		periods = append(periods, d.period.label(s.language))
 		s.Data.periods = append(s.Data.periods, d.period)
 		sel = len(periods) - 1
 	}
@@ -663,15 +726,15 @@ func (s *Dashboard) apply(d dashboardData, err error) {
 	}
 
 	s.Figures, s.Behind, s.NotReported, s.Imports = d.figures, d.behind, d.reports, d.batches
-	s.KeyCard.SetSubTitle(lang.L("{{.Program}}, {{.Period}}, whole country", map[string]any{
-		"Program": d.program.Code, "Period": d.period.Label(s.language)}))
+	s.KeyCard.SetSubTitle(lang.L("{{.Program}}, {{.Period}}, {{.Area}}", map[string]any{
+		"Program": d.program.Code, "Period": d.period.label(s.language), "Area": d.area}))
 	behindSub := lang.L("Lowest % of target")
 	if d.level != "" {
 		behindSub = lang.L("Lowest % of target · {{.Level}}", map[string]any{"Level": levelName(d.level)})
 	}
 	s.BehindCard.SetSubTitle(behindSub)
 	s.UnitCard.SetSubTitle(lang.L("{{.Period}} · missing or late: {{.N}} · missing first", map[string]any{
-		"N": len(d.reports), "Period": d.period.Label(s.language)}))
+		"N": len(d.reports), "Period": d.period.last(d.program.PeriodType).Label(s.language)}))
 	s.ImportCard.SetSubTitle(lang.L("The {{.N}} newest files", map[string]any{"N": dashboardTop}))
 	s.setEmpty(0, len(s.Figures) == 0, lang.L("The program tracks no indicator."))
 	s.setEmpty(1, len(s.Behind) == 0, lang.L("No locality has a target for this indicator and period."))

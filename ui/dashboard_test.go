@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"danvan/data"
 	"danvan/data/briefing"
 	"danvan/data/importer"
+	"danvan/data/period"
 )
 
 // dashDay is the day the dashboard tests look from: Quý III/2026 is over.
@@ -83,7 +85,7 @@ func TestDashboardChoosesOtherPeriodAndProgram(t *testing.T) {
 	s := newTestDashboard(t, demo)
 	s.reload()
 	s.Period.SetSelected("Quý I/2026")
-	if s.Data.period.Label("vi") != "Quý I/2026" || s.Period.Selected != "Quý I/2026" {
+	if s.Data.period.label("vi") != "Quý I/2026" || s.Period.Selected != "Quý I/2026" {
 		t.Fatalf("period %v after choosing Quý I/2026", s.Data.period)
 	}
 	for i, opt := range s.Program.Options {
@@ -91,7 +93,7 @@ func TestDashboardChoosesOtherPeriodAndProgram(t *testing.T) {
 			s.Program.SetSelectedIndex(i)
 		}
 	}
-	if s.Data.program.Code != "CTPH-2021-2025" || s.Data.period.Label("vi") != "Quý IV/2025" {
+	if s.Data.program.Code != "CTPH-2021-2025" || s.Data.period.label("vi") != "Quý IV/2025" {
 		t.Fatalf("after choosing the old program: %s %v", s.Data.program.Code, s.Data.period)
 	}
 }
@@ -218,5 +220,49 @@ func TestDashboardListsImports(t *testing.T) {
 	s.ImportList.Select(0)
 	if opened != 1 {
 		t.Errorf("tapping an import opened %d times", opened)
+	}
+}
+
+// The dashboard names the area it adds up, the headquarters' provinces rather than
+// the whole country, and offers the year to date and the whole year beside the
+// quarters, each adding up what the one aggregation gives for it.
+func TestDashboardAreaYearToDateAndWholeYear(t *testing.T) {
+	s := newTestDashboard(t, demo)
+	s.reload()
+	if s.Err != nil {
+		t.Fatal(s.Err)
+	}
+	if sub := s.KeyCard.Subtitle; !strings.Contains(sub, "Tỉnh Lạng Sơn") || !strings.Contains(sub, "Cần Thơ") || strings.Contains(sub, "toàn quốc") {
+		t.Fatalf("key numbers' subtitle %q: it must name the provinces added up", sub)
+	}
+	ytd, year := "Từ đầu năm đến hết Quý III/2026", "Cả năm 2026"
+	if opts := s.Period.Options; len(opts) < 5 || opts[0] != ytd || opts[1] != year || !slices.Contains(opts, "Quý III/2026") {
+		t.Fatalf("periods offered %q", opts)
+	}
+	ctx := context.Background()
+	p, err := demo.ProgramByCode(ctx, "CTPH-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		choice   string
+		from, to string
+	}{{ytd, "2026Q1", "2026Q3"}, {year, "2026", "2026"}} {
+		s.Period.SetSelected(tc.choice)
+		if s.Err != nil {
+			t.Fatal(s.Err)
+		}
+		want, _, err := demo.ByIndicatorOver(ctx, data.Scope{ProgramID: p.ID}, period.MustParse(tc.from), period.MustParse(tc.to))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, f := range s.Figures {
+			if f.Figure != want[i].Figure {
+				t.Errorf("%s, %s: %+v on the dashboard, %+v from the aggregation", tc.choice, f.Indicator.Code, f.Figure, want[i].Figure)
+			}
+		}
+		if !strings.Contains(s.KeyCard.Subtitle, tc.choice) {
+			t.Errorf("subtitle %q does not say %q", s.KeyCard.Subtitle, tc.choice)
+		}
 	}
 }
