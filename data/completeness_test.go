@@ -2,6 +2,8 @@ package data
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,5 +110,52 @@ func TestUndoneImportIsNoReport(t *testing.T) {
 	}
 	if got := q3Status(); got.Status != Late || !got.ReportedAt.Equal(date("2026-11-02")) {
 		t.Fatalf("after undoing the first of two sendings: %+v, want late, on 2 November", got)
+	}
+}
+
+// A province's or a commune's units are those working in it, across the reform.
+func TestProgramUnitsIn(t *testing.T) {
+	ctx := context.Background()
+	s := demoStore(t)
+	prog, err := s.ProgramByCode(ctx, "CTPH-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := func(localityCode string, on string) []string {
+		t.Helper()
+		var id int64
+		if localityCode != "" {
+			l, err := s.LocalityByCode(ctx, localityCode, date(on))
+			if err != nil {
+				t.Fatal(err)
+			}
+			id = l.ID
+		}
+		us, err := s.ProgramUnitsIn(ctx, prog.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, u := range us {
+			out = append(out, u.Code)
+		}
+		return out
+	}
+	all := codes("", "")
+	langSon := codes("20", "2026-09-30")
+	canTho := codes("92", "2026-09-30")
+	if len(langSon) == 0 || len(canTho) == 0 || len(langSon)+len(canTho) != len(all) {
+		t.Fatalf("all %v; Lạng Sơn %v; Cần Thơ %v: each unit works in one of the two", all, langSon, canTho)
+	}
+	for _, c := range langSon {
+		if strings.HasPrefix(c, "BCHQS-HG") || c == "BCHQS-CT" || c == "BCHQS-LM" {
+			t.Errorf("Lạng Sơn lists %s", c)
+		}
+	}
+	if !slices.Contains(canTho, "BCHQS-HG") {
+		t.Errorf("Cần Thơ %v lacks Hậu Giang's command, merged into it", canTho)
+	}
+	if commune := codes("06484", "2024-09-30"); !slices.Contains(commune, "BCHQS-CL") || slices.Contains(commune, "BCHQS-VQ") {
+		t.Errorf("Mai Sao's units %v: want Chi Lăng's command, not Văn Quan's", commune)
 	}
 }

@@ -27,6 +27,7 @@ type dashboardStore interface {
 	ByIndicatorOver(ctx context.Context, sc data.Scope, from, to period.Period) ([]data.IndicatorFigure, []data.Locality, error)
 	ByChildOver(ctx context.Context, sc data.Scope, indicatorID int64, from, to period.Period) ([]data.ChildFigure, []data.Locality, error)
 	Completeness(ctx context.Context, programID int64, now time.Time, graceDays int) (data.Completeness, error)
+	AreaAt(ctx context.Context, d time.Time) (data.Area, error)
 	Batches(ctx context.Context) ([]data.Batch, error)
 	Units(ctx context.Context) ([]data.Unit, error)
 }
@@ -546,6 +547,11 @@ func loadDashboard(ctx context.Context, st dashboardStore, r dashboardRequest, n
 			d.indicator = i
 		}
 	}
+	area, err := st.AreaAt(ctx, d.period.to.End())
+	if err != nil {
+		return d, err
+	}
+	d.area = areaName(area)
 	sc := data.Scope{ProgramID: p.ID}
 	if d.figures, _, err = st.ByIndicatorOver(ctx, sc, d.period.from, d.period.to); err != nil {
 		return d, err
@@ -578,7 +584,6 @@ func (d *dashboardData) loadBehind(ctx context.Context, st dashboardStore, indic
 	if err != nil {
 		return err
 	}
-	d.area = areaName(top)
 	var tops, lows []BehindRow
 	for _, t := range top {
 		if pct, ok := t.Percent(); ok {
@@ -606,22 +611,16 @@ func (d *dashboardData) loadBehind(ctx context.Context, st dashboardStore, indic
 	return nil
 }
 
-// areaName names what the dashboard adds up: the top-level localities the database
-// holds, which are a headquarters' own provinces ("Tỉnh Lạng Sơn, Thành phố Cần
-// Thơ"), or the whole country when it holds them all.
-func areaName(tops []data.ChildFigure) string {
-	const country = 34 // provinces and cities since the 2025 reform; 63 before
-	if len(tops) == 0 || len(tops) >= country {
+// areaName names what the dashboard adds up: a headquarters' own provinces
+// ("Tỉnh Lạng Sơn, Thành phố Cần Thơ"), or the whole country when it holds them all.
+func areaName(a data.Area) string {
+	switch {
+	case a.WholeCountry || len(a.Names) == 0:
 		return lang.L("whole country")
+	case len(a.Names) > 3:
+		return lang.L("{{.N}} provinces and cities", map[string]any{"N": len(a.Names)})
 	}
-	names := make([]string, len(tops))
-	for i, t := range tops {
-		names[i] = t.Locality.Name
-	}
-	if len(names) > 3 {
-		return lang.L("{{.N}} provinces and cities", map[string]any{"N": len(names)})
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(a.Names, ", ")
 }
 
 // loadReports lists the units whose report for the period is missing, then those

@@ -64,6 +64,8 @@ type Store interface {
 	ByChild(ctx context.Context, sc data.Scope, indicatorID int64, p period.Period) ([]data.ChildFigure, []data.Locality, error)
 	ByIndicator(ctx context.Context, sc data.Scope, p period.Period) ([]data.IndicatorFigure, []data.Locality, error)
 	Completeness(ctx context.Context, programID int64, now time.Time, graceDays int) (data.Completeness, error)
+	ProgramUnitsIn(ctx context.Context, programID, localityID int64) ([]data.Unit, error)
+	AreaAt(ctx context.Context, d time.Time) (data.Area, error)
 }
 
 // Built is a chart with the table of figures behind it.
@@ -77,7 +79,8 @@ type resolved struct {
 	Request
 	prog      data.Program
 	indicator data.ProgramIndicator
-	locality  data.Locality // zero for the whole country
+	locality  data.Locality // zero for the headquarters' whole area
+	area      data.Area     // that area, when locality is zero
 	scope     data.Scope
 	t         text
 }
@@ -143,6 +146,8 @@ func resolve(ctx context.Context, st Store, r Request) (*resolved, error) {
 		}
 		res.locality = loc
 		res.scope.LocalityID = loc.ID
+	} else if res.area, err = st.AreaAt(ctx, r.To.End()); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
@@ -167,11 +172,18 @@ func Build(ctx context.Context, st Store, r Request) (Built, error) {
 	return Built{}, err
 }
 
+// placeName names the scope: its locality, else the headquarters' own provinces,
+// the whole country only when the database holds it all.
 func (r *resolved) placeName() string {
-	if r.locality.ID == 0 {
+	switch {
+	case r.locality.ID != 0:
+		return r.locality.Name
+	case r.area.WholeCountry || len(r.area.Names) == 0:
 		return r.t.country
+	case len(r.area.Names) > 3:
+		return fmt.Sprintf(r.t.provinces, len(r.area.Names))
 	}
-	return r.locality.Name
+	return strings.Join(r.area.Names, ", ")
 }
 
 func (r *resolved) rangeLabel() string {
@@ -340,6 +352,19 @@ func (r *resolved) completeness(ctx context.Context, st Store) (Built, error) {
 	if err != nil {
 		return Built{}, err
 	}
+	// Within a province or commune, the units working there: not every unit of the
+	// program.
+	var covered map[int64]bool
+	if r.scope.LocalityID != 0 {
+		units, err := st.ProgramUnitsIn(ctx, r.prog.ID, r.scope.LocalityID)
+		if err != nil {
+			return Built{}, err
+		}
+		covered = make(map[int64]bool, len(units))
+		for _, u := range units {
+			covered[u.ID] = true
+		}
+	}
 	g := charts.Completeness{}
 	tbl := charts.Table{Header: []string{r.t.unit}}
 	for _, p := range c.Periods {
@@ -347,7 +372,7 @@ func (r *resolved) completeness(ctx context.Context, st Store) (Built, error) {
 		tbl.Header = append(tbl.Header, p.ShortLabel(r.Lang))
 	}
 	for i, u := range c.Units {
-		if !expectedAny(c.Cells[i]) {
+		if !expectedAny(c.Cells[i]) || (covered != nil && !covered[u.ID]) {
 			continue // a unit dissolved before the program began owes it nothing
 		}
 		row := charts.UnitReports{Name: u.Name}

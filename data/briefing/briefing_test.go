@@ -93,8 +93,15 @@ func TestPackHasOnePagePerChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pack.Pages) != 10 {
-		t.Fatalf("pack has %d charts, want 10", len(pack.Pages))
+	// Every indicator of the program gets its progress and cumulative pages, then
+	// come the ranking, the breakdowns by indicator and by key content, and the
+	// completeness of reports.
+	prog, err := s.ProgramByCode(context.Background(), "CTPH-2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2*len(prog.Indicators) + 4; len(pack.Pages) != want {
+		t.Fatalf("pack has %d charts, want %d", len(pack.Pages), want)
 	}
 	if pack.Cover.Period != "Quý III/2026" || pack.Cover.Locality != "Tỉnh Lạng Sơn" {
 		t.Errorf("cover: %+v", pack.Cover)
@@ -121,5 +128,70 @@ func TestBadRequestsSayWhat(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%+v: error %v, want it to mention %q", *req, err, want)
 		}
+	}
+}
+
+// The pack's indicator pages come furthest behind first, as chosen; its completeness
+// page lists the units working in its scope; with no locality, its cover names the
+// headquarters' provinces.
+func TestPackScopeAndIndicators(t *testing.T) {
+	s := demo(t)
+	ctx := context.Background()
+	q3 := period.MustParse("2026Q3")
+	pack, err := Pack(ctx, s, PackRequest{Program: "CTPH-2026", Period: q3, Locality: "20", Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, _ := s.ProgramByCode(ctx, "CTPH-2026")
+	l, _ := s.LocalityByCode(ctx, "20", q3.End())
+	figs, _, err := s.ByIndicator(ctx, data.Scope{ProgramID: prog.ID, LocalityID: l.ID}, q3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pct := map[string]float64{}
+	for _, f := range figs {
+		if v, ok := f.Percent(); ok {
+			pct[f.Indicator.Name] = v
+		}
+	}
+	last, seenNoTarget, ranked := -1.0, false, 0
+	for i := 0; i < 2*len(prog.Indicators); i += 2 {
+		title := pack.Pages[i].Chart.ChartHeader().Title
+		name, _, _ := strings.Cut(title, ":")
+		v, ok := pct[name]
+		switch {
+		case !ok:
+			seenNoTarget = true
+		case seenNoTarget || v < last:
+			t.Errorf("page %d (%s, %.0f%%) is out of the furthest-behind order", i+1, name, v)
+		default:
+			last, ranked = v, ranked+1
+		}
+	}
+	if ranked < 3 {
+		t.Fatalf("only %d indicator pages have a %% of target to order by", ranked)
+	}
+	completeness := pack.Pages[len(pack.Pages)-1].Chart.(charts.Completeness)
+	for _, u := range completeness.Units {
+		if strings.Contains(u.Name, "Cần Thơ") || strings.Contains(u.Name, "Hậu Giang") || strings.Contains(u.Name, "Long Mỹ") {
+			t.Errorf("Lạng Sơn's pack chases %s", u.Name)
+		}
+	}
+	if len(completeness.Units) == 0 {
+		t.Error("Lạng Sơn's pack chases no unit")
+	}
+
+	two, err := Pack(ctx, s, PackRequest{Program: "CTPH-2026", Period: q3, Indicators: []string{"kham_benh", "TT_DOT"}, Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(two.Pages) != 2*2+4 {
+		t.Fatalf("a pack of two indicators has %d pages", len(two.Pages))
+	}
+	if two.Cover.Locality != "Tỉnh Lạng Sơn, Thành phố Cần Thơ" {
+		t.Errorf("cover names %q, want the headquarters' provinces", two.Cover.Locality)
+	}
+	if _, err := Pack(ctx, s, PackRequest{Program: "CTPH-2026", Period: q3, Indicators: []string{"NOPE"}, Now: now}); err == nil || !strings.Contains(err.Error(), "NOPE") {
+		t.Errorf("an unknown indicator: %v", err)
 	}
 }

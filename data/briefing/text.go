@@ -6,7 +6,7 @@ import "danvan/data"
 // translations live in assets/translation; these go on paper, where the CLI prints
 // them too, so they stay with the package that writes them.
 type text struct {
-	country, source, dateLayout, splitNote, andMore              string
+	country, provinces, source, dateLayout, splitNote, andMore   string
 	period, actual, target, pctOfTarget, runActual, runTarget    string
 	locality, indicator, indicators, unit, content               string
 	progressTitle, cumulativeTitle, rankingTitle, breakdownTitle string
@@ -17,7 +17,7 @@ type text struct {
 func texts(lang string) text {
 	if lang == "en" {
 		return text{
-			country: "Whole country", source: "Source: reports of subordinate units · %s", dateLayout: "02/01/2006",
+			country: "Whole country", provinces: "%d provinces and cities", source: "Source: reports of subordinate units · %s", dateLayout: "02/01/2006",
 			splitNote: "Before the 2025 reform, figures exclude communes split between localities: %s.", andMore: "and %d more",
 			period: "Period", actual: "Actual", target: "Target", pctOfTarget: "% of target", runActual: "Cumulative actual", runTarget: "Cumulative target",
 			locality: "Locality", indicator: "Indicator", indicators: "Indicators", unit: "Unit", content: "Key content",
@@ -29,7 +29,7 @@ func texts(lang string) text {
 		}
 	}
 	return text{
-		country: "Toàn quốc", source: "Nguồn: báo cáo của các đơn vị · %s", dateLayout: "02/01/2006",
+		country: "Toàn quốc", provinces: "%d tỉnh, thành phố", source: "Nguồn: báo cáo của các đơn vị · %s", dateLayout: "02/01/2006",
 		splitNote: "Trước sắp xếp năm 2025, số liệu không gồm các xã bị chia tách: %s.", andMore: "và %d xã khác",
 		period: "Kỳ", actual: "Thực hiện", target: "Chỉ tiêu", pctOfTarget: "% chỉ tiêu", runActual: "Lũy kế thực hiện", runTarget: "Lũy kế chỉ tiêu",
 		locality: "Địa bàn", indicator: "Chỉ tiêu", indicators: "Số chỉ tiêu", unit: "Đơn vị", content: "Nội dung trọng tâm",
