@@ -56,8 +56,17 @@ func (s *Store) ProgramUnitsIn(ctx context.Context, programID, localityID int64)
 // top-level localities it holds on a day, usually its own few provinces (an
 // official list loaded with --only), the whole country when it holds them all.
 type Area struct {
-	Names        []string // the top-level localities, by code
+	Tops         []Locality // the top-level localities, by code
 	WholeCountry bool
+}
+
+// Names are the names of the area's top-level localities.
+func (a Area) Names() []string {
+	out := make([]string, len(a.Tops))
+	for i, l := range a.Tops {
+		out[i] = l.Name
+	}
+	return out
 }
 
 // wholeCountry is the fewest provinces and cities the country has had: 34 since
@@ -66,14 +75,11 @@ const wholeCountry = 34
 
 // AreaAt tells what the database adds up on day d.
 func (s *Store) AreaAt(ctx context.Context, d time.Time) (Area, error) {
-	names, err := queryAll(ctx, s.ro, func(sc interface{ Scan(...any) error }) (string, error) {
-		var n string
-		return n, sc.Scan(&n)
-	}, `SELECT l.name FROM locality l WHERE l.valid_from <= ?1 AND (l.valid_to IS NULL OR l.valid_to >= ?1)
+	tops, err := queryLocalities(ctx, s.ro, "SELECT "+localityColumns+` FROM locality l WHERE l.valid_from <= ?1 AND (l.valid_to IS NULL OR l.valid_to >= ?1)
 		AND NOT EXISTS (SELECT 1 FROM locality p WHERE p.id = l.parent_id AND p.valid_from <= ?1 AND (p.valid_to IS NULL OR p.valid_to >= ?1))
 		ORDER BY l.code`, day(d))
 	if err != nil {
 		return Area{}, fmt.Errorf("area on %s: %w", day(d), err)
 	}
-	return Area{Names: names, WholeCountry: len(names) >= wholeCountry}, nil
+	return Area{Tops: tops, WholeCountry: len(tops) >= wholeCountry}, nil
 }

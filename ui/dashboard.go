@@ -615,12 +615,12 @@ func (d *dashboardData) loadBehind(ctx context.Context, st dashboardStore, indic
 // ("Tỉnh Lạng Sơn, Thành phố Cần Thơ"), or the whole country when it holds them all.
 func areaName(a data.Area) string {
 	switch {
-	case a.WholeCountry || len(a.Names) == 0:
+	case a.WholeCountry || len(a.Tops) == 0:
 		return lang.L("whole country")
-	case len(a.Names) > 3:
-		return lang.L("{{.N}} provinces and cities", map[string]any{"N": len(a.Names)})
+	case len(a.Tops) > 3:
+		return lang.L("{{.N}} provinces and cities", map[string]any{"N": len(a.Tops)})
 	}
-	return strings.Join(a.Names, ", ")
+	return strings.Join(a.Names(), ", ")
 }
 
 // loadReports lists the units whose report for the period is missing, then those

@@ -178,12 +178,12 @@ func (r *resolved) placeName() string {
 	switch {
 	case r.locality.ID != 0:
 		return r.locality.Name
-	case r.area.WholeCountry || len(r.area.Names) == 0:
+	case r.area.WholeCountry || len(r.area.Tops) == 0:
 		return r.t.country
-	case len(r.area.Names) > 3:
-		return fmt.Sprintf(r.t.provinces, len(r.area.Names))
+	case len(r.area.Tops) > 3:
+		return fmt.Sprintf(r.t.provinces, len(r.area.Tops))
 	}
-	return strings.Join(r.area.Names, ", ")
+	return strings.Join(r.area.Names(), ", ")
 }
 
 func (r *resolved) rangeLabel() string {
