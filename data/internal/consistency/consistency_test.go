@@ -325,7 +325,20 @@ func (w *world) opImport() string {
 			contents = append(contents, c)
 		}
 		slices.Sort(contents)
-		return w.importFile(contents[w.rng.IntN(len(contents))], nil, "the same file again")
+		content := contents[w.rng.IntN(len(contents))]
+		if _, ok := w.parseRows(content); !ok {
+			// A code it names has closed since: the file is refused.
+			return w.refused("the same file again, a code closed", func() error {
+				res, err := importer.Import(w.ctx, w.s, "again.csv", strings.NewReader(content), importer.Options{Now: w.clock})
+				if err == nil && !res.Refused {
+					err = fmt.Errorf("import of a file naming a closed code was not refused: %+v", res)
+				} else if err == nil {
+					err = errors.New(res.Problems[0].Message)
+				}
+				return err
+			})
+		}
+		return w.importFile(content, nil, "the same file again")
 	}
 	var rows []row
 	seen := map[vkey]bool{}
@@ -339,7 +352,8 @@ func (w *world) opImport() string {
 	if w.rng.IntN(3) == 0 {
 		units = []int{0, 1}
 	}
-	stored := w.storedKeys(-1, false)
+	// Only a key whose locality the code still names can be sent again.
+	stored := slices.DeleteFunc(w.storedKeys(-1, false), func(k vkey) bool { return !w.m.locs[k.loc].validOn(k.p.End()) })
 	for range 1 + w.rng.IntN(6) {
 		u := units[w.rng.IntN(len(units))]
 		switch n := w.rng.IntN(10); {
@@ -399,7 +413,7 @@ func (w *world) importFile(content string, rows []row, what string) string {
 		w.fail("import %s:\n%s\nerr %v, problems %+v", name, content, err, res.Problems)
 	}
 	if rows == nil {
-		rows = w.parseRows(content)
+		rows, _ = w.parseRows(content)
 	}
 	committedBefore := false
 	for _, b := range w.files[content] {
@@ -423,15 +437,16 @@ func (w *world) importFile(content string, rows []row, what string) string {
 	return fmt.Sprintf("import %s batch %d: %s", what, res.BatchID, strings.Join(desc, "; "))
 }
 
-// parseRows reads back a file the test wrote, through the reference's own codes.
-func (w *world) parseRows(content string) []row {
+// parseRows reads back a file the test wrote, through the reference's own codes,
+// and false when a code names no locality any more.
+func (w *world) parseRows(content string) ([]row, bool) {
 	var rows []row
 	for _, line := range strings.Split(strings.TrimSpace(content), "\n")[1:] {
 		f := strings.Split(line, ",")
 		p := period.MustParse(f[2])
 		l, ok := w.m.byCode(f[0], p.End())
 		if !ok {
-			w.fail("file line %q: code not in force", line)
+			return nil, false
 		}
 		var ind int64
 		for _, in := range w.inds {
@@ -446,7 +461,7 @@ func (w *world) parseRows(content string) []row {
 		v, _ := strconv.ParseFloat(f[4], 64)
 		rows = append(rows, row{vkey{ind, l.id, unit, p}, v})
 	}
-	return rows
+	return rows, true
 }
 
 func (w *world) describe(r row) string {
