@@ -28,12 +28,12 @@ import (
 
 var (
 	seedFlag  = flag.Uint64("seed", 0, "replay one seed of TestConsistency (also CONSISTENCY_SEED)")
-	stepsFlag = flag.Int("steps", 0, "steps per seed (default 65)")
+	stepsFlag = flag.Int("steps", 0, "steps per seed (default 63)")
 )
 
 const (
 	seeds        = 8
-	defaultSteps = 65
+	defaultSteps = 63
 	grace        = 10
 )
 
