@@ -160,8 +160,13 @@ func (s *Store) ByChildOver(ctx context.Context, sc Scope, indicatorID int64, fr
 		}
 	}
 	// Each locality belongs to at most one child, so reading the values once and
-	// handing each to its owner cannot count it twice.
+	// handing each to its owner cannot count it twice. A child's own subtree is its
+	// own first: a province in force in the period keeps its values even when it
+	// later went into a sibling, which only gets what no child in force holds.
 	owner := map[int64]int{}
+	for i, k := range kids {
+		g.eachBelow(k.ID, func(id int64) { owner[id] = i })
+	}
 	var split []Locality
 	for i, k := range kids {
 		members, sp := g.contributors(k.ID)
@@ -538,6 +543,14 @@ func (g *graph) contributors(id int64) (map[int64]bool, []Locality) {
 	}
 	slices.SortFunc(split, func(a, b Locality) int { return int(a.ID - b.ID) })
 	return in, split
+}
+
+// eachBelow calls fn with id and every locality under it, of any date.
+func (g *graph) eachBelow(id int64, fn func(int64)) {
+	fn(id)
+	for _, c := range g.children[id] {
+		g.eachBelow(c, fn)
+	}
 }
 
 // reportedLater reports whether a successor of loc (following links transitively)

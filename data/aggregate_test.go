@@ -392,3 +392,21 @@ func TestYearToDate(t *testing.T) {
 		t.Fatalf("by district, year to date: %+v %v", kids, err)
 	}
 }
+
+// A province in force in the period keeps its own values in a ranking, even though
+// it later went whole into a sibling: B's 2024 values are B's row, not A's.
+func TestByChildKeepsAChildsOwnValuesBeforeItsMerger(t *testing.T) {
+	w := newWorld(t)
+	w.put(t, w.sum, "C1 2024Q1 1", "C3 2024Q1 4")
+	kids, _, err := w.s.ByChild(context.Background(), Scope{}, w.sum.ID, period.MustParse("2024Q1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, k := range kids {
+		got[k.Locality.Name] = k.Actual
+	}
+	if len(kids) != 2 || got["Tỉnh A"] != 1 || got["Tỉnh B"] != 4 {
+		t.Fatalf("provinces in 2024Q1 = %v, want A 1 and B 4", got)
+	}
+}

@@ -98,6 +98,20 @@ func localityByCode(ctx context.Context, q querier, code string, d time.Time) (L
 	return l, err
 }
 
+// LastLocalityByCode resolves a code on day d or, when nothing holds it that day,
+// names the last locality that held it before: a chart of a commune merged away
+// still shows the commune.
+func (s *Store) LastLocalityByCode(ctx context.Context, code string, d time.Time) (Locality, error) {
+	// Localities sharing a code never overlap, so the latest to begin by d is the
+	// one in force on d, if any.
+	l, err := scanLocality(s.ro.QueryRowContext(ctx, "SELECT "+localityColumns+` FROM locality
+		WHERE code = ? AND valid_from <= ? ORDER BY valid_from DESC LIMIT 1`, code, day(d)))
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, fmt.Errorf("locality %q by %s: %w", code, day(d), ErrNotFound)
+	}
+	return l, err
+}
+
 // Locality returns the locality with the given id.
 func (s *Store) Locality(ctx context.Context, id int64) (Locality, error) {
 	l, err := scanLocality(s.ro.QueryRowContext(ctx, "SELECT "+localityColumns+" FROM locality WHERE id = ?", id))

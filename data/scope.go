@@ -10,8 +10,9 @@ import (
 // locality: those whose own area lies within it (a district command in its
 // province), and those whose area holds it (the provincial command, for one of its
 // communes). Areas are taken across reforms, as the aggregation takes results: Hậu
-// Giang's command works in today's Cần Thơ. localityID 0 is the headquarters' whole
-// area: every participating unit.
+// Giang's command works in today's Cần Thơ. A unit with no area of its own may work
+// anywhere, so it is listed everywhere rather than hidden. localityID 0 is the
+// headquarters' whole area: every participating unit.
 func (s *Store) ProgramUnitsIn(ctx context.Context, programID, localityID int64) ([]Unit, error) {
 	prog, err := s.programByID(ctx, programID)
 	if err != nil {
@@ -39,7 +40,7 @@ func (s *Store) ProgramUnitsIn(ctx context.Context, programID, localityID int64)
 		if !ok {
 			continue
 		}
-		if localityID == 0 || inside[u.LocalityID] {
+		if localityID == 0 || u.LocalityID == 0 || inside[u.LocalityID] {
 			out = append(out, u)
 			continue
 		}

@@ -194,10 +194,12 @@ func (u *undo) inForce(w write) (priorValue, bool, error) {
 			return priorValue{}, false, nil
 		}
 		if !w.oldBatch.Valid {
-			// Typed in by hand (or moved by a merge): it gets back the time it was written.
+			// Typed in by hand (or moved by a merge): it gets back the time it was
+			// written, by the latest hand write before w. An undo that put it back
+			// since wrote a row too, with its own time, but wrote nothing new.
 			var at any = u.now
 			err := u.tx.QueryRowContext(u.ctx, `SELECT changed_at FROM value_history WHERE indicator_id = ? AND locality_id = ? AND period = ?
-				AND unit_id = ? AND id < ? ORDER BY id DESC LIMIT 1`, w.ind, w.loc, w.period, w.unit, w.hid).Scan(&at)
+				AND unit_id = ? AND id < ? AND batch_id IS NULL ORDER BY id DESC LIMIT 1`, w.ind, w.loc, w.period, w.unit, w.hid).Scan(&at)
 			if err != nil && !errors.Is(err, sql.ErrNoRows) {
 				return priorValue{}, false, err
 			}

@@ -3,6 +3,7 @@ package data
 import (
 	"context"
 	"testing"
+	"time"
 )
 
 // commitValues writes vals as one committed import batch.
@@ -136,4 +137,32 @@ func indicatorID(t *testing.T, s *Store, code string) (int64, Indicator) {
 		t.Fatal(err)
 	}
 	return in.ID, in
+}
+
+// A figure typed by hand, put back once by an undo, keeps the time it was typed
+// when a second undo puts it back again: the first undo's own time is not when
+// anyone wrote it.
+func TestUndoTwiceKeepsWhenAHandFigureWasTyped(t *testing.T) {
+	s := demoStore(t)
+	ctx := context.Background()
+	v := newDemoValue(t, s, 7)
+	typed := time.Date(2024, 5, 2, 9, 0, 0, 0, time.UTC)
+	if _, err := s.SetValues(ctx, []Value{v}, Source{Kind: "entry", At: typed}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"r1.csv", "r2.csv"} {
+		w := v
+		w.Value++
+		b := commitValues(t, s, name, w)
+		if _, err := s.UndoBatch(ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.Values(ctx, ValueFilter{UnitID: v.UnitID, IndicatorID: v.IndicatorID, LocalityID: v.LocalityID, Period: v.Period})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got[0].Value.Value != v.Value || !got[0].ChangedAt.Equal(typed) {
+		t.Fatalf("after two undos: %+v, want %g typed at %s", got, v.Value, typed)
+	}
 }

@@ -6,7 +6,6 @@ package briefing
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -59,7 +58,7 @@ type Request struct {
 // Store is what building charts needs from the database.
 type Store interface {
 	ProgramByCode(ctx context.Context, code string) (data.Program, error)
-	LocalityByCode(ctx context.Context, code string, d time.Time) (data.Locality, error)
+	LastLocalityByCode(ctx context.Context, code string, d time.Time) (data.Locality, error)
 	Progress(ctx context.Context, sc data.Scope, indicatorID int64, from, to period.Period, by period.Type) (data.Series, error)
 	ByChild(ctx context.Context, sc data.Scope, indicatorID int64, p period.Period) ([]data.ChildFigure, []data.Locality, error)
 	ByIndicator(ctx context.Context, sc data.Scope, p period.Period) ([]data.IndicatorFigure, []data.Locality, error)
@@ -137,10 +136,7 @@ func resolve(ctx context.Context, st Store, r Request) (*resolved, error) {
 	if r.Locality != "" {
 		// A code means something only with a date: take the locality in force at
 		// the end of the range, or the last day it existed before that.
-		loc, err := st.LocalityByCode(ctx, r.Locality, r.To.End())
-		if errors.Is(err, data.ErrNotFound) {
-			loc, err = st.LocalityByCode(ctx, r.Locality, r.From.Start())
-		}
+		loc, err := st.LastLocalityByCode(ctx, r.Locality, r.To.End())
 		if err != nil {
 			return nil, err
 		}

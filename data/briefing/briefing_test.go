@@ -195,3 +195,18 @@ func TestPackScopeAndIndicators(t *testing.T) {
 		t.Errorf("an unknown indicator: %v", err)
 	}
 }
+
+// Hậu Giang went into Cần Thơ on 2025-07-01. A ranking of its districts for
+// 2025Q3 still finds the province as it last was, as a chart of any range it
+// existed in before: the code was in force neither at the end nor at the start.
+func TestAChartFindsAPlaceByItsLastDay(t *testing.T) {
+	s := demo(t)
+	q3 := period.MustParse("2025Q3")
+	b, err := Build(context.Background(), s, Request{Kind: Ranking, Program: "CTPH-2021-2025", Locality: "93", Indicator: "TT_DOT", From: q3, To: q3, Lang: "en", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.Chart.(charts.Ranking).Header.Subtitle, "Hậu Giang") {
+		t.Fatalf("subtitle %q does not name Hậu Giang", b.Chart.(charts.Ranking).Header.Subtitle)
+	}
+}
