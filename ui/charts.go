@@ -79,6 +79,7 @@ type Charts struct {
 	Table       *widget.Table
 	Export      *widget.Button
 	PackButton  *widget.Button
+	pack        *PackForm // the briefing pack dialog last opened
 	area        *chartArea
 	matchBox    *fyne.Container
 	root        fyne.CanvasObject
@@ -756,86 +757,6 @@ func writeAtomic(name string, write func(io.Writer) error) error {
 	return err
 }
 
-// --- Briefing pack ---
-
-// askPack asks for the briefed period, the classification and the issuing unit,
-// then for the file.
-func (s *Charts) askPack() {
-	p := s.selectedProgram()
-	if p == nil {
-		showInfo(lang.L("Briefing pack (PDF)"), lang.L("Choose a program."), s.win)
-		return
-	}
-	prog := *p
-	perErr := lang.L("Write the period briefed, e.g. Quý 3/2026 or 2026Q3.")
-	per := periodEntry(perErr)
-	per.SetText(lastEndedOn(prog, today()).Label(s.language))
-	class := widget.NewEntry()
-	class.SetText(defaultClassification)
-	units := []string{lang.L("(none)")}
-	for _, u := range s.units {
-		units = append(units, u.Name)
-	}
-	unit := widget.NewSelect(units, nil)
-	unit.SetSelectedIndex(0)
-	items := []*widget.FormItem{
-		widget.NewFormItem(lang.L("Period briefed"), per),
-		widget.NewFormItem(lang.L("Classification"), class),
-		widget.NewFormItem(lang.L("Issuing unit"), unit),
-	}
-	place := s.locality
-	d := dialog.NewForm(lang.L("Briefing pack (PDF)"), lang.L("Next…"), lang.L("Cancel"), items, func(ok bool) {
-		if !ok {
-			return
-		}
-		pp, err := period.Parse(strings.TrimSpace(per.Text))
-		if err != nil {
-			showError(errors.New(perErr), s.win)
-			return
-		}
-		req := briefing.PackRequest{Program: prog.Code, Period: pp, Locality: place.Code,
-			Classification: strings.TrimSpace(class.Text), Lang: s.language, Now: time.Now(), GraceDays: graceDays}
-		if i := unit.SelectedIndex() - 1; i >= 0 && i < len(s.units) {
-			req.Unit = s.units[i].Name
-		}
-		name := "giao-ban-" + prog.Code + "-" + pp.ID() + ".pdf"
-		s.saveDialog(name, ".pdf", func(path string) { s.runPack(req, path) })
-	}, s.win)
-	d.Resize(fyne.NewSize(520, 280))
-	d.Show()
-}
-
-// runPack writes the pack off the UI goroutine behind a progress bar that can
-// cancel it.
-func (s *Charts) runPack(req briefing.PackRequest, path string) {
-	ctx, cancel := context.WithCancel(s.ctx)
-	bar := widget.NewProgressBar()
-	note := widget.NewLabel(lang.L("Collecting the figures…"))
-	d := dialog.NewCustom(lang.L("Briefing pack (PDF)"), lang.L("Cancel"), container.NewVBox(note, bar), s.win)
-	d.SetOnClosed(cancel)
-	d.Resize(fyne.NewSize(460, 160))
-	d.Show()
-	background(&s.work, func() {
-		err := s.writePack(ctx, req, path, func(done, total int) {
-			fyne.Do(func() {
-				note.SetText(lang.L("Drawing the pages…"))
-				bar.SetValue(float64(done) / float64(max(total, 1)))
-			})
-		})
-		fyne.Do(func() {
-			cancelled := ctx.Err() != nil // read before Hide, which cancels
-			d.Hide()
-			switch {
-			case cancelled:
-			case err != nil:
-				showError(err, s.win)
-			default:
-				showInfo(lang.L("Briefing pack (PDF)"), lang.L("The file was written:")+"\n"+path, s.win)
-			}
-		})
-	})
-}
-
 // options completes o with the UI language and the status thresholds.
 func (s *Charts) options(o charts.Options) charts.Options {
 	o.Lang = s.language
@@ -843,20 +764,6 @@ func (s *Charts) options(o charts.Options) charts.Options {
 		o.GreenAt, o.AmberAt = s.Thresholds()
 	}
 	return o
-}
-
-// writePack builds the briefing pack and writes it to path as PDF.
-func (s *Charts) writePack(ctx context.Context, req briefing.PackRequest, path string, progress func(done, total int)) error {
-	b, err := briefing.Pack(ctx, s.store, req)
-	opt := s.options(charts.Options{})
-	b.GreenAt, b.AmberAt = opt.GreenAt, opt.AmberAt
-	if err == nil {
-		err = writeAtomic(path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, progress) })
-	}
-	if err != nil {
-		os.Remove(path) // the empty file the save dialog made
-	}
-	return err
 }
 
 // chartArea holds the chart and tells when its size really changes, not on every

@@ -249,3 +249,39 @@ func TestChartsBriefingPack(t *testing.T) {
 		t.Errorf("a cancelled pack left %s", gone)
 	}
 }
+
+// The pack dialog shows what the pack covers: the headquarters' whole area by
+// default even when a province is charted, which it offers too; the units working
+// in the place chosen; every indicator, which can be narrowed.
+func TestPackDialogShowsItsScope(t *testing.T) {
+	s, _ := newCharts(t)
+	chooseRanking(t, s) // Lạng Sơn is charted
+	s.askPack()
+	s.work.Wait()
+	f := s.pack
+	if f.Scope.SelectedIndex() != 0 || !strings.Contains(f.Scope.Selected, "Tỉnh Lạng Sơn") || !strings.Contains(f.Scope.Selected, "Cần Thơ") {
+		t.Fatalf("scope %q, want the whole area named by its provinces", f.Scope.Selected)
+	}
+	if !strings.Contains(f.Units.Text, "Văn Quan") || !strings.Contains(f.Units.Text, "Cần Thơ") {
+		t.Errorf("units of the whole area: %q", f.Units.Text)
+	}
+	req, err := s.packRequest(f)
+	if err != nil || req.Locality != "" || len(req.Indicators) != len(s.selectedProgram().Indicators) {
+		t.Fatalf("default request %+v, %v", req, err)
+	}
+	f.Scope.SetSelected("Tỉnh Lạng Sơn")
+	s.work.Wait()
+	if strings.Contains(f.Units.Text, "Cần Thơ") || !strings.Contains(f.Units.Text, "Chi Lăng") {
+		t.Errorf("units of Lạng Sơn: %q", f.Units.Text)
+	}
+	f.Indicators.SetSelected(f.Indicators.Options[1:3])
+	req, err = s.packRequest(f)
+	if err != nil || req.Locality != "20" || len(req.Indicators) != 2 || req.Indicators[0] != s.selectedProgram().Indicators[1].Code {
+		t.Fatalf("request %+v, %v", req, err)
+	}
+	f.Indicators.SetSelected(nil)
+	if _, err := s.packRequest(f); err == nil {
+		t.Error("a pack with no indicator was asked")
+	}
+	f.Dialog.Hide()
+}
