@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/charts"
@@ -50,8 +51,8 @@ func (s *Charts) askPack() {
 	f.Dialog = dialog.NewForm(lang.L("Briefing pack (PDF)"), lang.L("Next…"), lang.L("Cancel"), []*widget.FormItem{
 		widget.NewFormItem(lang.L("Period briefed"), f.Period),
 		widget.NewFormItem(lang.L("Place"), f.Scope),
-		widget.NewFormItem(lang.L("Units"), f.Units),
-		widget.NewFormItem(lang.L("Indicators with pages"), container.NewVScroll(f.Indicators)),
+		widget.NewFormItem(lang.L("Units"), scrollBox(f.Units, 72)),
+		widget.NewFormItem(lang.L("Indicators with pages"), scrollBox(f.Indicators, 180)),
 		widget.NewFormItem(lang.L("Classification"), f.Classification),
 		widget.NewFormItem(lang.L("Issuing unit"), f.Issuer),
 	}, func(ok bool) {
@@ -73,6 +74,13 @@ func (s *Charts) askPack() {
 	f.Dialog.Show()
 	s.pack = f
 	s.packPeriodChanged(f)
+}
+
+// scrollBox gives o a scrolled area of its own height in a form, whose rows are
+// otherwise as tall as their content's minimum: a wrapped label or a long list would
+// run over the rows below.
+func scrollBox(o fyne.CanvasObject, height float32) fyne.CanvasObject {
+	return container.New(layout.NewGridWrapLayout(fyne.NewSize(440, height)), container.NewVScroll(o))
 }
 
 func (s *Charts) newPackForm(prog data.Program) *PackForm {
