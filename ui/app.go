@@ -266,13 +266,20 @@ func (m *Main) pollChanges() error {
 
 // dataChanged reloads every screen that shows what the database holds, keeping
 // the officer's choices: figures, lists, charts (built again, never from the last
-// drawing), and the data entry grid unless it has unsaved values.
+// drawing), localities and programs, and the data entry and targets grids unless
+// they hold unsaved values.
 func (m *Main) dataChanged() {
 	m.Dashboard.reload()
 	m.Values.reload()
 	m.Charts.dataChanged()
 	m.Entry.reload()
 	m.Import.reloadBatches()
+	m.Localities.reload()
+	m.Programs.reload()
+	if t := m.Programs.Targets; t != nil && !t.Dirty() {
+		t.reload()
+	}
+	m.Units.reload()
 }
 
 // Close closes the open database, if any. main calls it after the window closes.

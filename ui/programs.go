@@ -116,12 +116,16 @@ func (s *Programs) refresh(ctx context.Context) {
 			return
 		}
 		s.programs = ps
+		keep := s.selectCode
+		if keep == "" {
+			keep = s.Selected.Code // a reload after someone else's change keeps the officer's choice
+		}
 		s.Selected = data.Program{}
 		s.EditButton.Disable()
 		s.TargetsButton.Disable()
 		s.List.UnselectAll()
 		s.List.Refresh()
-		if i := slices.IndexFunc(ps, func(p data.Program) bool { return p.Code == s.selectCode }); i >= 0 {
+		if i := slices.IndexFunc(ps, func(p data.Program) bool { return p.Code == keep }); i >= 0 {
 			s.List.Select(i)
 		} else if len(ps) > 0 {
 			s.List.Select(0)
