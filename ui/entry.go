@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -119,13 +120,21 @@ func NewEntry(store entryStore, win fyne.Window) *Entry {
 	t.UpdateCell = e.updateCell
 	t.ShowHeaderRow = true
 	t.StickyColumnCount = 1
+	// Two lines a heading: the indicator's name, which the clerk reads, over its code
+	// and unit of measure, which the forms and files use.
 	t.CreateHeader = func() fyne.CanvasObject {
-		l := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		return l
+		name := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+		name.Truncation = fyne.TextTruncateEllipsis
+		code := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+		code.Truncation = fyne.TextTruncateEllipsis
+		code.SizeName = theme.SizeNameCaptionText
+		return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, code)
 	}
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		o.(*widget.Label).SetText(e.columnTitle(id.Col))
+		lines := o.(*fyne.Container).Objects
+		name, code := e.columnTitle(id.Col)
+		lines[0].(*widget.Label).SetText(name)
+		lines[1].(*widget.Label).SetText(code)
 	}
 	t.OnSelected = func(id widget.TableCellID) {
 		e.commitEdit()
@@ -163,15 +172,16 @@ func (e *Entry) focusTable() {
 	}
 }
 
-func (e *Entry) columnTitle(col int) string {
+// columnTitle is a column's heading: a name, and the code and unit under it.
+func (e *Entry) columnTitle(col int) (name, code string) {
 	if col == 0 {
-		return lang.L("Locality")
+		return lang.L("Locality"), ""
 	}
 	if col-1 < len(e.Indicators) {
 		in := e.Indicators[col-1]
-		return in.Code + " (" + in.Unit + ")"
+		return in.Name, in.Code + " · " + in.Unit
 	}
-	return ""
+	return "", ""
 }
 
 // reload reads the programs and units, then the grid.
@@ -432,7 +442,8 @@ func (e *Entry) setGrid(locs []data.Locality, inds []data.ProgramIndicator, cell
 	pad := 2*theme.InnerPadding() + 2*theme.Padding()
 	for j := range inds {
 		// Wide enough for the header, within reason.
-		w := fyne.MeasureText(e.columnTitle(j+1), theme.TextSize(), bold).Width + pad
+		name, code := e.columnTitle(j + 1)
+		w := max(fyne.MeasureText(name, theme.TextSize(), bold).Width, fyne.MeasureText(code, theme.CaptionTextSize(), fyne.TextStyle{}).Width) + pad
 		e.Table.SetColumnWidth(j+1, min(max(w, entryValueWidth), 2*entryValueWidth))
 	}
 	e.Table.Refresh()
