@@ -288,10 +288,11 @@ func (m *Main) ShowOpenError(path string, err error) {
 	d.Show()
 }
 
-// openPath opens path off the UI goroutine and switches the window to it.
-func (m *Main) openPath(path string) {
+// openPath opens path with open (data.OpenExisting, or data.Open for a new
+// database) off the UI goroutine and switches the window to it.
+func (m *Main) openPath(path string, open func(context.Context, string) (*data.Store, error)) {
 	background(&m.work, func() {
-		s, err := data.Open(context.Background(), path)
+		s, err := open(context.Background(), path)
 		fyne.Do(func() {
 			if err != nil {
 				m.ShowOpenError(path, err)
@@ -317,7 +318,7 @@ func (m *Main) openDatabase() {
 			if m.store != nil && samePath(path, m.store.Path()) {
 				return
 			}
-			m.openPath(path)
+			m.openPath(path, data.OpenExisting)
 		})
 	})
 }
@@ -336,7 +337,7 @@ func (m *Main) askNewDatabase() {
 		// that lived there would be replayed into the new one, so they go too.
 		os.Remove(path + "-wal")
 		os.Remove(path + "-shm")
-		m.openPath(path)
+		m.openPath(path, data.Open)
 	})
 }
 
@@ -412,7 +413,7 @@ func (m *Main) exportValuesTo(ctx context.Context, f data.ValueFilter, wide bool
 	if wide {
 		export = m.store.ExportWide
 	}
-	return data.WriteFileAtomic(path, func(w io.Writer) error { return export(ctx, w, f) })
+	return m.store.WriteFile(path, func(w io.Writer) error { return export(ctx, w, f) })
 }
 
 func (m *Main) about() {

@@ -76,7 +76,7 @@ func TestOpeningAForeignFileShowsWhy(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Repeat("báo cáo tháng 7\n", 200)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m.openPath(path)
+	m.openPath(path, data.OpenExisting)
 	m.Wait()
 	texts := renderedTexts(w)
 	if !containsText(texts, "Tệp bị hỏng hoặc không phải tệp cơ sở dữ liệu") || !containsText(texts, path) {
