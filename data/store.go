@@ -303,14 +303,18 @@ func quickCheck(ctx context.Context, db *sql.DB, path string) error {
 		return fmt.Errorf("%s: %w (%v)", path, ErrCorrupt, err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("%s: %w: %s; run danvanctl check for the whole list, and restore the latest backup",
-			path, ErrCorrupt, strings.Join(problems[:min(len(problems), maxProblems)], "; "))
+		quoted := strings.Join(problems[:min(len(problems), maxProblems)], "; ")
+		if more := len(problems) - maxProblems; more > 0 {
+			quoted += fmt.Sprintf("; and %d more", more)
+		}
+		return fmt.Errorf("%s: %w: %s; restore the latest backup", path, ErrCorrupt, quoted)
 	}
 	return nil
 }
 
 // pragmaCheck runs quick_check or integrity_check and returns the problems it
-// reports: none for a healthy file.
+// reports, one per line: none for a healthy file. SQLite may end a damning report
+// with a "malformed" error; the report is the answer then.
 func pragmaCheck(ctx context.Context, db *sql.DB, pragma string) ([]string, error) {
 	rows, err := db.QueryContext(ctx, pragma)
 	if err != nil {
@@ -323,11 +327,17 @@ func pragmaCheck(ctx context.Context, db *sql.DB, pragma string) ([]string, erro
 		if err := rows.Scan(&msg); err != nil {
 			return nil, err
 		}
-		if msg != "ok" {
-			problems = append(problems, msg)
+		for line := range strings.Lines(msg) {
+			line = strings.TrimSpace(line)
+			if line != "ok" && line != "" && !strings.HasPrefix(line, "*** in database") {
+				problems = append(problems, line)
+			}
 		}
 	}
-	return problems, rows.Err()
+	if err := rows.Err(); err != nil && len(problems) == 0 {
+		return nil, err
+	}
+	return problems, nil
 }
 
 func migrationNames() []string {
@@ -399,8 +409,8 @@ func (s *Store) writeOnConn(ctx context.Context, fn func(conn *sql.Conn, tx *sql
 // OpenReadOnly to list its problems: the other opens refuse it.
 func (s *Store) Check(ctx context.Context) ([]string, error) {
 	problems, err := pragmaCheck(ctx, s.ro, "PRAGMA integrity_check")
-	if err != nil {
-		return nil, err
+	if err != nil || len(problems) > 0 {
+		return problems, err // the foreign key check cannot read damaged tables
 	}
 	fk, err := s.ro.QueryContext(ctx, "PRAGMA foreign_key_check")
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"danvan/internal/testdb"
 )
 
 // exportOf is the demo database's full export: what must survive a refused write.
@@ -138,5 +140,26 @@ func TestDatabaseErrorsExitThree(t *testing.T) {
 				t.Errorf("%s %v: exit %d, stderr %q; want exit 3 mentioning %q", filepath.Base(c.db), args, code, stderr, c.msg)
 			}
 		}
+	}
+}
+
+func TestDamagedDatabase(t *testing.T) {
+	db := demoDB(t)
+	testdb.DamagePage(t, db, "value")
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := ctl(t, "--db", db, "check")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if code != exitIO || len(lines) < 2 || !strings.Contains(out, "Extends off end of page") || !strings.Contains(stderr, "problem(s) found") {
+		t.Errorf("check: exit %d, stdout %q, stderr %q; want exit 3 and the problems one per line", code, out, stderr)
+	}
+	code, _, stderr = ctl(t, "--db", db, "import", "--unit", "E123", writeTemp(t, "in.csv", goodFile))
+	if code != exitIO || !strings.Contains(stderr, "damaged") || !strings.Contains(stderr, "Extends off end of page") {
+		t.Errorf("import into a damaged database: exit %d, stderr %q; want exit 3 quoting the damage", code, stderr)
+	}
+	if after, _ := os.ReadFile(db); !bytes.Equal(before, after) {
+		t.Error("the damaged database was written to")
 	}
 }
