@@ -19,7 +19,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
 
 // ApplicationID marks a SQLite file as a danvan database ('DANV' in ASCII).
@@ -108,10 +108,7 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 	if mode == modeCreate || mode == modeWrite {
 		return openWrite(ctx, path, mode, missing)
 	}
-	read, err := readDSN(ctx, path)
-	if err != nil {
-		return nil, err
-	}
+	read := readDSN(ctx, path)
 	if err := inspect(ctx, path, read, mode); err != nil {
 		return nil, err
 	}
@@ -196,22 +193,27 @@ func checkWritable(path string) error {
 // only read the file as immutable. That is safe here: without a -wal file all data
 // is in the database file, and nobody can start writing in a folder that, like
 // ours, cannot take the -wal file.
-func readDSN(ctx context.Context, path string) (string, error) {
+func readDSN(ctx context.Context, path string) string {
 	ro := dsn(path, true)
-	db, err := sql.Open("sqlite3", ro)
+	if readable(ctx, ro) == nil {
+		return ro
+	}
+	if _, err := os.Stat(path + "-wal"); errors.Is(err, fs.ErrNotExist) {
+		if immutable := ro + "&immutable=1"; readable(ctx, immutable) == nil {
+			return immutable
+		}
+	}
+	return ro // inspect tells why it cannot be read
+}
+
+func readable(ctx context.Context, dsn string) error {
+	db, err := sql.Open("sqlite3", dsn)
 	if err != nil {
-		return "", fmt.Errorf("open %s: %w", path, err)
+		return err
 	}
 	defer db.Close()
 	var id int
-	err = db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id)
-	var se sqlite3.Error
-	if errors.As(err, &se) && se.Code == sqlite3.ErrReadonly {
-		if _, walErr := os.Stat(path + "-wal"); errors.Is(walErr, fs.ErrNotExist) {
-			return ro + "&immutable=1", nil
-		}
-	}
-	return ro, nil // other errors show again, classified, in inspect
+	return db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id)
 }
 
 // Path is the database file's location.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,16 @@ func ctl(t *testing.T, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// buildCtl builds the danvanctl binary into dir.
+func buildCtl(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "danvanctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "danvan/cmd/danvanctl").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func TestDemoAndListsAsCSV(t *testing.T) {
