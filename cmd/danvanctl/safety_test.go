@@ -163,3 +163,18 @@ func TestDamagedDatabase(t *testing.T) {
 		t.Error("the damaged database was written to")
 	}
 }
+
+func TestBackupRefusesAURI(t *testing.T) {
+	db := demoDB(t)
+	t.Chdir(t.TempDir())
+	code, out, stderr := ctl(t, "--db", db, "backup", "-o", "file:x?mode=memory")
+	if code != exitIO || out != "" || !strings.Contains(stderr, "URI") {
+		t.Errorf("backup to a URI: exit %d, stdout %q, stderr %q; want exit 3 saying why", code, out, stderr)
+	}
+	if code, out, stderr := ctl(t, "--db", db, "backup", "-o", "./file:x"); code != exitOK || !strings.Contains(out, "backup written") {
+		t.Fatalf("backup to ./file:x: exit %d: %s", code, stderr)
+	}
+	if code, out, _ := ctl(t, "--db", "file:x", "check"); code != exitOK || !strings.Contains(out, "ok") {
+		t.Errorf("the backup written to ./file:x does not check out: %s", out)
+	}
+}
