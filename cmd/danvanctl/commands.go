@@ -7,9 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"danvan/assets"
 	"danvan/data"
@@ -279,11 +281,21 @@ func (t table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// writeText aligns the table in columns. A cell with a line break, tab or other
+// control character (a file name can hold them) is written Go-quoted, so that each
+// row stays one line and the terminal shows what is stored.
 func (t table) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
 	for _, r := range t.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = c
+			if strings.ContainsFunc(c, unicode.IsControl) {
+				cells[i] = strconv.Quote(c)
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }

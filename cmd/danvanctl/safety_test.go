@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"danvan/data"
 	"danvan/internal/testdb"
 )
 
@@ -176,5 +178,27 @@ func TestBackupRefusesAURI(t *testing.T) {
 	}
 	if code, out, _ := ctl(t, "--db", "file:x", "check"); code != exitOK || !strings.Contains(out, "ok") {
 		t.Errorf("the backup written to ./file:x does not check out: %s", out)
+	}
+}
+
+func TestBatchesKeepsOneLinePerBatch(t *testing.T) {
+	db := demoDB(t)
+	name := "báo cáo\nquý 3\t\x1b[31m.csv"
+	file := writeTemp(t, name, goodFile)
+	if code, _, stderr := ctl(t, "--db", db, "import", "--unit", "E123", file); code != exitOK {
+		t.Fatalf("import: exit %d: %s", code, stderr)
+	}
+	code, out, stderr := ctl(t, "--db", db, "batches")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 2 || !strings.Contains(lines[1], `"báo cáo\nquý 3\t\x1b[31m.csv"`) {
+		t.Fatalf("batches: exit %d, %s\n%s; want the header and one line quoting the name", code, stderr, out)
+	}
+	s, err := data.OpenReadOnly(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if bs, err := s.Batches(context.Background()); err != nil || len(bs) != 1 || bs[0].FileName != name {
+		t.Errorf("stored batches %+v, %v; want the file name as it was", bs, err)
 	}
 }
