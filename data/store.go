@@ -123,6 +123,9 @@ func open(ctx context.Context, path string, mode openMode) (*Store, error) {
 }
 
 func openWrite(ctx context.Context, path string, mode openMode, missing bool) (*Store, error) {
+	if err := checkLocal(path); err != nil {
+		return nil, err
+	}
 	if missing {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			return nil, fmt.Errorf("create folder for database: %w", err)
