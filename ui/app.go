@@ -278,6 +278,12 @@ func (m *Main) ShowOpenError(path string, err error) {
 		msg = lang.L("This database was written by a newer version of danvan. Install the newer version to open it.")
 	case errors.Is(err, data.ErrCorrupt):
 		msg = lang.L("This file is damaged or is not a database file.")
+	case errors.Is(err, data.ErrReadOnly):
+		msg = lang.L("This database cannot be written here: the file or its folder is read-only. Copy it to a folder you can write to, or ask for write permission.")
+	case errors.Is(err, data.ErrNetworkFS):
+		msg = lang.L("This database is on a network drive, where it is damaged when several computers write to it. Copy it to this computer; share it through a backup or an export instead.")
+	case errors.Is(err, data.ErrNoDatabase):
+		msg = lang.L("This file holds no database. Choose another file, or create a new database.")
 	default:
 		msg = lang.L("The database could not be opened.")
 	}
