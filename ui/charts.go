@@ -739,10 +739,11 @@ type fileWriter interface {
 }
 
 // writeAtomic writes name through st, so a failed or cancelled export never leaves
-// half a file under the name, nor the empty file the save dialog made.
+// half a file under the name, nor the empty file the save dialog made. A name the
+// store refuses is left alone: it may be the database itself.
 func writeAtomic(st fileWriter, name string, write func(io.Writer) error) error {
 	err := st.WriteFile(name, write)
-	if err != nil {
+	if err != nil && !errors.Is(err, data.ErrOutputRefused) {
 		removeDialogFile(name)
 	}
 	return err

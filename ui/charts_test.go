@@ -3,7 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -247,5 +250,25 @@ func TestChartsBriefingPack(t *testing.T) {
 	}
 	if _, err := os.Stat(gone); !os.IsNotExist(err) {
 		t.Errorf("a cancelled pack left %s", gone)
+	}
+}
+
+// refusingStore refuses every file, as data.Store refuses the database's own.
+type refusingStore struct{}
+
+func (refusingStore) WriteFile(name string, _ func(io.Writer) error) error {
+	return fmt.Errorf("%s: %w", name, data.ErrOutputRefused)
+}
+
+func TestWriteAtomicLeavesARefusedFileAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "danvan.db")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(refusingStore{}, path, nil); !errors.Is(err, data.ErrOutputRefused) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("a refused file was removed: %v", err)
 	}
 }
