@@ -24,22 +24,62 @@ const utf8BOM = "\uFEFF"
 // removes it again (see StripFormulaGuard).
 const FormulaPrefix = "'"
 
-// GuardFormula neutralises a cell that Excel would evaluate: a note such as
-// "=HYPERLINK(...)" in a file passed between headquarters must stay text.
+// formulaStarts are the characters that make a spreadsheet read a cell as a formula
+// (OWASP's list for CSV injection).
+const formulaStarts = "=+-@\t\r"
+
+// fieldSeparators are the separators a CSV file may be read with: Excel takes the
+// list separator of the machine's region, often ; in Vietnam, and tab on a paste.
+const fieldSeparators = ",;\t"
+
+// GuardFormula neutralises text that a spreadsheet would evaluate: a note such as
+// "=HYPERLINK(...)" in a file passed between headquarters must stay text. Whichever
+// separator the file is read with, a field can begin at the start of the text or
+// after any of fieldSeparators, so each such place that begins a formula gets
+// FormulaPrefix; so does one where the user's own quotes come before one, which keeps
+// StripFormulaGuard an exact inverse.
 func GuardFormula(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return FormulaPrefix + s
+	var out []byte
+	last := 0
+	for i := range len(s) {
+		if fieldStart(s, i) && startsFormula(s[i:]) {
+			out = append(append(out, s[last:i]...), FormulaPrefix...)
+			last = i
+		}
 	}
-	return s
+	if out == nil {
+		return s
+	}
+	return string(append(out, s[last:]...))
 }
 
 // StripFormulaGuard undoes GuardFormula, so exported files import unchanged. A
 // quote before any other character is the user's own and is kept.
 func StripFormulaGuard(s string) string {
-	if len(s) > 1 && strings.HasPrefix(s, FormulaPrefix) && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
-		return s[1:]
+	var out []byte
+	last := 0
+	for i := range len(s) {
+		if fieldStart(s, i) && strings.HasPrefix(s[i:], FormulaPrefix) && startsFormula(s[i+len(FormulaPrefix):]) {
+			out = append(out, s[last:i]...)
+			last = i + len(FormulaPrefix)
+		}
 	}
-	return s
+	if last == 0 { // nothing stripped
+		return s
+	}
+	return string(append(out, s[last:]...))
+}
+
+// fieldStart tells whether a field begins at s[i] when s is read with any of
+// fieldSeparators.
+func fieldStart(s string, i int) bool {
+	return i == 0 || strings.IndexByte(fieldSeparators, s[i-1]) >= 0
+}
+
+// startsFormula tells whether s, after any quotes, begins a formula.
+func startsFormula(s string) bool {
+	s = strings.TrimLeft(s, FormulaPrefix)
+	return s != "" && strings.IndexByte(formulaStarts, s[0]) >= 0
 }
 
 // newExportWriter writes CSV the way Excel on Windows expects: BOM, CRLF, and

@@ -13,14 +13,39 @@ func TestFormulaGuard(t *testing.T) {
 	for _, c := range []struct{ in, out string }{
 		{"=SUM(A1)", "'=SUM(A1)"}, {"+84", "'+84"}, {"-", "'-"}, {"@x", "'@x"}, {"\tx", "'\tx"}, {"\rx", "'\rx"},
 		{"Xã Mai Sao", "Xã Mai Sao"}, {"'quoted", "'quoted"}, {"", ""},
+		// Read with ; as the separator, the note's second field would be a formula.
+		{`x;=HYPERLINK("http://a.b","bấm")`, `x;'=HYPERLINK("http://a.b","bấm")`},
+		{"a,+1", "a,'+1"}, {"a\t-1", "a\t'-1"}, {"a,\t=b", "a,'\t'=b"}, {"1-2; 3,4", "1-2; 3,4"},
+		// The user's own quote before a formula stays theirs.
+		{"'=a", "''=a"}, {"x;'@b", "x;''@b"},
 	} {
 		if got := GuardFormula(c.in); got != c.out {
 			t.Errorf("GuardFormula(%q) = %q, want %q", c.in, got, c.out)
 		}
-		if back := StripFormulaGuard(GuardFormula(c.in)); back != c.in {
-			t.Errorf("round trip of %q gave %q", c.in, back)
+	}
+	// Every string of up to five of these characters: no field starts a formula
+	// whichever separator reads the guarded text, and it reads back unchanged.
+	const alphabet = "=+-@\t\r,;'x"
+	var each func(prefix string, n int)
+	each = func(s string, n int) {
+		g := GuardFormula(s)
+		if back := StripFormulaGuard(g); back != s {
+			t.Fatalf("round trip of %q gave %q", s, back)
+		}
+		for _, sep := range ",;\t" {
+			for _, field := range strings.Split(g, string(sep)) {
+				if field != "" && strings.ContainsRune("=+-@\t\r", rune(field[0])) {
+					t.Fatalf("GuardFormula(%q) = %q: read with %q, field %q starts a formula", s, g, sep, field)
+				}
+			}
+		}
+		if n > 0 {
+			for _, r := range alphabet {
+				each(s+string(r), n-1)
+			}
 		}
 	}
+	each("", 5)
 }
 
 func TestExportLongFormat(t *testing.T) {

@@ -8,14 +8,15 @@ import (
 	"testing"
 )
 
-func TestWriteFileAtomicLeavesNoHalfFile(t *testing.T) {
+func TestWriteFileLeavesNoHalfFile(t *testing.T) {
+	s := demoStore(t)
 	dir := t.TempDir()
 	name := filepath.Join(dir, "chart.png")
 	if err := os.WriteFile(name, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	fail := errors.New("render failed")
-	err := WriteFileAtomic(name, func(w io.Writer) error {
+	err := s.WriteFile(name, func(w io.Writer) error {
 		w.Write([]byte("half"))
 		return fail
 	})
@@ -25,7 +26,7 @@ func TestWriteFileAtomicLeavesNoHalfFile(t *testing.T) {
 	if got, _ := os.ReadFile(name); string(got) != "old" {
 		t.Fatalf("a failed write changed the file: %q", got)
 	}
-	if err := WriteFileAtomic(name, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
+	if err := s.WriteFile(name, func(w io.Writer) error { _, err := w.Write([]byte("new")); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := os.ReadFile(name); string(got) != "new" {

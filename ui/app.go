@@ -347,6 +347,12 @@ func (m *Main) ShowOpenError(path string, err error) {
 		msg = lang.L("This database was written by a newer version of danvan. Install the newer version to open it.")
 	case errors.Is(err, data.ErrCorrupt):
 		msg = lang.L("This file is damaged or is not a database file.")
+	case errors.Is(err, data.ErrReadOnly):
+		msg = lang.L("This database cannot be written here: the file or its folder is read-only. Copy it to a folder you can write to, or ask for write permission.")
+	case errors.Is(err, data.ErrNetworkFS):
+		msg = lang.L("This database is on a network drive, where it is damaged when several computers write to it. Copy it to this computer; share it through a backup or an export instead.")
+	case errors.Is(err, data.ErrNoDatabase):
+		msg = lang.L("This file holds no database. Choose another file, or create a new database.")
 	default:
 		msg = lang.L("The database could not be opened.")
 	}
@@ -357,10 +363,11 @@ func (m *Main) ShowOpenError(path string, err error) {
 	d.Show()
 }
 
-// openPath opens path off the UI goroutine and switches the window to it.
-func (m *Main) openPath(path string) {
+// openPath opens path with open (data.OpenExisting, or data.Open for a new
+// database) off the UI goroutine and switches the window to it.
+func (m *Main) openPath(path string, open func(context.Context, string) (*data.Store, error)) {
 	background(&m.work, func() {
-		s, err := data.Open(context.Background(), path)
+		s, err := open(context.Background(), path)
 		fyne.Do(func() {
 			if err != nil {
 				m.ShowOpenError(path, err)
@@ -386,7 +393,7 @@ func (m *Main) openDatabase() {
 			if m.store != nil && samePath(path, m.store.Path()) {
 				return
 			}
-			m.openPath(path)
+			m.openPath(path, data.OpenExisting)
 		})
 	})
 }
@@ -405,7 +412,7 @@ func (m *Main) askNewDatabase() {
 		// that lived there would be replayed into the new one, so they go too.
 		os.Remove(path + "-wal")
 		os.Remove(path + "-shm")
-		m.openPath(path)
+		m.openPath(path, data.Open)
 	})
 }
 
@@ -481,7 +488,7 @@ func (m *Main) exportValuesTo(ctx context.Context, f data.ValueFilter, wide bool
 	if wide {
 		export = m.store.ExportWide
 	}
-	return data.WriteFileAtomic(path, func(w io.Writer) error { return export(ctx, w, f) })
+	return m.store.WriteFile(path, func(w io.Writer) error { return export(ctx, w, f) })
 }
 
 func (m *Main) about() {

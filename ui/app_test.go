@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
+	"danvan/internal/testdb"
 )
 
 func newMain(t *testing.T) (*Main, fyne.Window) {
@@ -76,7 +78,7 @@ func TestOpeningAForeignFileShowsWhy(t *testing.T) {
 	if err := os.WriteFile(path, []byte(strings.Repeat("báo cáo tháng 7\n", 200)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m.openPath(path)
+	m.openPath(path, data.OpenExisting)
 	m.Wait()
 	texts := renderedTexts(w)
 	if !containsText(texts, "Tệp bị hỏng hoặc không phải tệp cơ sở dữ liệu") || !containsText(texts, path) {
@@ -213,5 +215,37 @@ func TestExportValuesWritesTheFilteredValues(t *testing.T) {
 	}
 	if cells != len(want) {
 		t.Fatalf("%d values in the wide file, want %d", cells, len(want))
+	}
+}
+
+func TestOpeningADamagedOrUnwritableDatabaseShowsWhy(t *testing.T) {
+	damaged := filepath.Join(t.TempDir(), "damaged.db")
+	s, err := data.Open(context.Background(), damaged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	testdb.DamagePage(t, damaged, "value")
+	m, w := newMain(t)
+	m.openPath(damaged, data.OpenExisting)
+	m.Wait()
+	if texts := renderedTexts(w); !containsText(texts, "Tệp bị hỏng hoặc không phải tệp cơ sở dữ liệu") || m.store != nil {
+		t.Fatalf("no clear error for a damaged database; window shows %q", texts)
+	}
+	// Root writes read-only files and tests run on local disks: the verdicts that
+	// data.OpenExisting gives there (see its tests) are shown as they come.
+	for err, want := range map[error]string{
+		data.ErrReadOnly:   "Hãy chép tệp sang thư mục có quyền ghi",
+		data.ErrNetworkFS:  "Hãy chép tệp về máy này",
+		data.ErrNoDatabase: "Tệp này không chứa cơ sở dữ liệu",
+	} {
+		m, w := newMain(t)
+		m.ShowOpenError("/x/danvan.db", fmt.Errorf("/x/danvan.db: %w", err))
+		if texts := renderedTexts(w); !containsText(texts, want) {
+			t.Errorf("%v: window shows %q, want %q", err, texts, want)
+		}
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -34,6 +33,7 @@ type chartStore interface {
 	Programs(ctx context.Context) ([]data.Program, error)
 	Units(ctx context.Context) ([]data.Unit, error)
 	SearchLocalities(ctx context.Context, text string, d time.Time, limit int) ([]data.Locality, error)
+	fileWriter
 }
 
 // chartDelay lets a burst of choices (typing a period, dragging the window edge)
@@ -735,24 +735,30 @@ func (s *Charts) exportChart(ctx context.Context, r briefing.Request, path strin
 	opt.Width, opt.Height = charts.PaperSize("A4", true, opt.DPI)
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".svg":
-		return writeAtomic(path, func(w io.Writer) error { return built.Chart.Render(w, charts.SVG, opt) })
+		return writeAtomic(s.store, path, func(w io.Writer) error { return built.Chart.Render(w, charts.SVG, opt) })
 	case ".pdf":
 		h := built.Chart.ChartHeader()
 		b := charts.Briefing{Lang: s.language, GreenAt: opt.GreenAt, AmberAt: opt.AmberAt, Cover: charts.Cover{
 			Program: h.Title, Period: h.Subtitle, Date: formatDate(today()),
 		}, Pages: []charts.Page{{Chart: built.Chart, Table: built.Table}}}
-		return writeAtomic(path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, nil) })
+		return writeAtomic(s.store, path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, nil) })
 	default:
-		return writeAtomic(path, func(w io.Writer) error { return built.Chart.Render(w, charts.PNG, opt) })
+		return writeAtomic(s.store, path, func(w io.Writer) error { return built.Chart.Render(w, charts.PNG, opt) })
 	}
 }
 
-// writeAtomic writes through a temporary file beside name and renames it into
-// place, so a failed or cancelled export never leaves half a file under the name.
-func writeAtomic(name string, write func(io.Writer) error) error {
-	err := data.WriteFileAtomic(name, write)
-	if err != nil {
-		os.Remove(name) // the empty file the save dialog made
+// fileWriter writes exports where the database allows (see data.Store.WriteFile).
+type fileWriter interface {
+	WriteFile(name string, write func(io.Writer) error) error
+}
+
+// writeAtomic writes name through st, so a failed or cancelled export never leaves
+// half a file under the name, nor the empty file the save dialog made. A name the
+// store refuses is left alone: it may be the database itself.
+func writeAtomic(st fileWriter, name string, write func(io.Writer) error) error {
+	err := st.WriteFile(name, write)
+	if err != nil && !errors.Is(err, data.ErrOutputRefused) {
+		removeDialogFile(name)
 	}
 	return err
 }

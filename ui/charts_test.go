@@ -3,7 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"image/png"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -284,4 +287,24 @@ func TestPackDialogShowsItsScope(t *testing.T) {
 		t.Error("a pack with no indicator was asked")
 	}
 	f.Dialog.Hide()
+}
+
+// refusingStore refuses every file, as data.Store refuses the database's own.
+type refusingStore struct{}
+
+func (refusingStore) WriteFile(name string, _ func(io.Writer) error) error {
+	return fmt.Errorf("%s: %w", name, data.ErrOutputRefused)
+}
+
+func TestWriteAtomicLeavesARefusedFileAlone(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "danvan.db")
+	if err := os.WriteFile(path, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeAtomic(refusingStore{}, path, nil); !errors.Is(err, data.ErrOutputRefused) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("a refused file was removed: %v", err)
+	}
 }

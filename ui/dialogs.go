@@ -45,6 +45,15 @@ func askSavePath(win fyne.Window, name, dir, ext string, then func(path string))
 	showFileDialog(d, dir)
 }
 
+// removeDialogFile removes the empty file askSavePath's dialog left at path when
+// nothing was written to it; a file with content (the database, when an export was
+// refused for naming it) stays.
+func removeDialogFile(path string) {
+	if st, err := os.Lstat(path); err == nil && st.Mode().IsRegular() && st.Size() == 0 {
+		os.Remove(path)
+	}
+}
+
 // periodEntry is an entry for a period in a form: it accepts whatever
 // period.Parse reads (2026Q3, Quý 3/2026, ...) and otherwise says hint.
 func periodEntry(hint string) *widget.Entry {

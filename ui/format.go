@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/charts"
+	"danvan/data"
 	"danvan/data/message"
 	"danvan/data/period"
 )
@@ -142,6 +143,9 @@ func errorText(err error) string {
 		return ""
 	}
 	s := err.Error()
+	if errors.Is(err, data.ErrOutputRefused) {
+		return lang.L("Not written: this file is the open database, a file SQLite keeps beside it, or not a regular file. Choose another file name.")
+	}
 	var m *message.Error
 	if !errors.As(err, &m) {
 		return s

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -259,10 +258,8 @@ func (s *Charts) writePack(ctx context.Context, req briefing.PackRequest, path s
 	opt := s.options(charts.Options{})
 	b.GreenAt, b.AmberAt = opt.GreenAt, opt.AmberAt
 	if err == nil {
-		err = writeAtomic(path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, progress) })
+		return writeAtomic(s.store, path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, progress) })
 	}
-	if err != nil {
-		os.Remove(path) // the empty file the save dialog made
-	}
+	removeDialogFile(path)
 	return err
 }

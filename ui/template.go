@@ -19,6 +19,7 @@ type templateStore interface {
 	Programs(ctx context.Context) ([]data.Program, error)
 	WriteTemplate(ctx context.Context, w io.Writer, programCode string, p period.Period, unitCode string) error
 	WriteTemplateXLSX(ctx context.Context, w io.Writer, programCode string, p period.Period, unitCode string) error
+	fileWriter
 }
 
 // templateRequest is what the template dialog asked for.
@@ -50,7 +51,7 @@ func (r templateRequest) write(ctx context.Context, st templateStore, path strin
 	if r.xlsx {
 		write = st.WriteTemplateXLSX
 	}
-	return writeAtomic(path, func(w io.Writer) error { return write(ctx, w, r.program, r.period, r.unit) })
+	return writeAtomic(st, path, func(w io.Writer) error { return write(ctx, w, r.program, r.period, r.unit) })
 }
 
 // templateForm is the dialog that asks for a report template: the program, the

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"danvan/charts"
-	"danvan/data"
 	"danvan/data/briefing"
 	"danvan/data/period"
 )
@@ -90,7 +89,7 @@ func (e *env) chart(args []string) error {
 			return usageError("chart: --by: %v", err)
 		}
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -99,7 +98,7 @@ func (e *env) chart(args []string) error {
 	if err != nil {
 		return rejected(fmt.Errorf("chart: %w", err))
 	}
-	return data.WriteFileAtomic(*out, func(w io.Writer) error { return built.Chart.Render(w, format, opt) })
+	return s.WriteFile(*out, func(w io.Writer) error { return built.Chart.Render(w, format, opt) })
 }
 
 func (e *env) report(args []string) error {
@@ -122,7 +121,7 @@ func (e *env) report(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -132,7 +131,7 @@ func (e *env) report(args []string) error {
 	if err != nil {
 		return rejected(fmt.Errorf("report: %w", err))
 	}
-	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return charts.WriteBriefing(e.ctx, w, pack, nil) }); err != nil {
+	if err := s.WriteFile(*out, func(w io.Writer) error { return charts.WriteBriefing(e.ctx, w, pack, nil) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.out, "%s: %d pages\n", *out, len(pack.Pages)+1)

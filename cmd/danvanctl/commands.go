@@ -2,13 +2,16 @@ package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"danvan/assets"
 	"danvan/data"
@@ -18,7 +21,7 @@ func (e *env) initDB(args []string) error {
 	if _, err := parseFlags(flag.NewFlagSet("init", flag.ContinueOnError), args, 0, 0); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.create()
 	if err != nil {
 		return err
 	}
@@ -31,13 +34,13 @@ func (e *env) demo(args []string) error {
 	if _, err := parseFlags(flag.NewFlagSet("demo", flag.ContinueOnError), args, 0, 0); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.create()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	if err := s.LoadDemo(e.ctx); err != nil {
-		if strings.Contains(err.Error(), data.ErrNotEmpty.Error()) {
+		if errors.Is(err, data.ErrNotEmpty) {
 			return rejected(err)
 		}
 		return err
@@ -50,7 +53,7 @@ func (e *env) check(args []string) error {
 	if _, err := parseFlags(flag.NewFlagSet("check", flag.ContinueOnError), args, 0, 0); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -63,7 +66,7 @@ func (e *env) check(args []string) error {
 		for _, p := range problems {
 			fmt.Fprintln(e.out, p)
 		}
-		return rejected(fmt.Errorf("%s: %d problem(s) found; restore the latest backup", s.Path(), len(problems)))
+		return fmt.Errorf("%s: %d problem(s) found; restore the latest backup", s.Path(), len(problems))
 	}
 	fmt.Fprintf(e.out, "%s: ok\n", s.Path())
 	return nil
@@ -78,7 +81,7 @@ func (e *env) backup(args []string) error {
 	if *out == "" {
 		return usageError("backup: -o FILE is required")
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -236,24 +239,22 @@ func (e *env) list(args []string) error {
 	if err != nil {
 		return usageError("list: --at: %v", err)
 	}
-	s, err := e.open()
+	tables := map[string]func(*data.Store) (table, error){
+		"localities": func(s *data.Store) (table, error) { return localityTable(e, s, day) },
+		"units":      func(s *data.Store) (table, error) { return unitTable(e, s, day) },
+		"programs":   func(s *data.Store) (table, error) { return programTable(e, s) },
+		"indicators": func(s *data.Store) (table, error) { return indicatorTable(e, s) },
+	}
+	list, ok := tables[what]
+	if !ok {
+		return usageError("list: unknown kind %q; expected localities, units, programs or indicators", what)
+	}
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	var t table
-	switch what {
-	case "localities":
-		t, err = localityTable(e, s, day)
-	case "units":
-		t, err = unitTable(e, s, day)
-	case "programs":
-		t, err = programTable(e, s)
-	case "indicators":
-		t, err = indicatorTable(e, s)
-	default:
-		return usageError("list: unknown kind %q; expected localities, units, programs or indicators", what)
-	}
+	t, err := list(s)
 	if err != nil {
 		return err
 	}
@@ -280,11 +281,21 @@ func (t table) writeCSV(w io.Writer) error {
 	return cw.Error()
 }
 
+// writeText aligns the table in columns. A cell with a line break, tab or other
+// control character (a file name can hold them) is written Go-quoted, so that each
+// row stays one line and the terminal shows what is stored.
 func (t table) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, strings.Join(t.header, "\t"))
 	for _, r := range t.rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+		cells := make([]string, len(r))
+		for i, c := range r {
+			cells[i] = c
+			if strings.ContainsFunc(c, unicode.IsControl) {
+				cells[i] = strconv.Quote(c)
+			}
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
 	}
 	return tw.Flush()
 }

@@ -165,7 +165,7 @@ func (e *env) batches(args []string) error {
 	if _, err := parseFlags(flag.NewFlagSet("batches", flag.ContinueOnError), args, 0, 0); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -236,7 +236,7 @@ func (e *env) export(args []string) error {
 	if f.To, err = periodFlag("to", *to); err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ func (e *env) export(args []string) error {
 	if *out == "-" || *out == "" {
 		return export(e.ctx, e.out, f)
 	}
-	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return export(e.ctx, w, f) }); err != nil {
+	if err := s.WriteFile(*out, func(w io.Writer) error { return export(e.ctx, w, f) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.out, "exported to %s\n", *out)
@@ -293,7 +293,7 @@ func (e *env) template(args []string) error {
 	if err != nil {
 		return err
 	}
-	s, err := e.open()
+	s, err := e.read()
 	if err != nil {
 		return err
 	}
@@ -302,11 +302,14 @@ func (e *env) template(args []string) error {
 	if *xlsx {
 		write = s.WriteTemplateXLSX
 	}
-	if err := data.WriteFileAtomic(*out, func(w io.Writer) error { return write(e.ctx, w, *prog, p, *unit) }); err != nil {
-		if errors.Is(err, data.ErrNotFound) {
-			return err
+	err = s.WriteFile(*out, func(w io.Writer) error {
+		if err := write(e.ctx, w, *prog, p, *unit); err != nil && !errors.Is(err, data.ErrNotFound) {
+			return rejected(err) // the program, period and unit make no template
 		}
-		return rejected(err)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Fprintf(e.out, "template written: %s\n", *out)
 	return nil

@@ -96,15 +96,21 @@ type env struct {
 	out    io.Writer
 }
 
-func (e *env) open() (*data.Store, error) {
-	s, err := data.Open(e.ctx, e.dbPath)
-	if err != nil {
-		if errors.Is(err, data.ErrNotDanvan) || errors.Is(err, data.ErrNewerVersion) || errors.Is(err, data.ErrCorrupt) {
-			return nil, rejected(err)
-		}
-		return nil, err
+// create opens the database, creating it when missing: for init and demo only.
+func (e *env) create() (*data.Store, error) { return e.opened(data.Open(e.ctx, e.dbPath)) }
+
+// open opens an existing database to write to it.
+func (e *env) open() (*data.Store, error) { return e.opened(data.OpenExisting(e.ctx, e.dbPath)) }
+
+// read opens an existing database for a command that only reads it: that works on a
+// read-only file or folder, and never adds to the damage of a damaged file.
+func (e *env) read() (*data.Store, error) { return e.opened(data.OpenReadOnly(e.ctx, e.dbPath)) }
+
+func (e *env) opened(s *data.Store, err error) (*data.Store, error) {
+	if errors.Is(err, data.ErrNoDatabase) {
+		return nil, &cliError{exitIO, fmt.Errorf("%w; create one with danvanctl init, or give --db", err)}
 	}
-	return s, nil
+	return s, err
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,6 +17,16 @@ func ctl(t *testing.T, args ...string) (int, string, string) {
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
+}
+
+// buildCtl builds the danvanctl binary into dir.
+func buildCtl(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(dir, "danvanctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "danvan/cmd/danvanctl").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
 }
 
 func TestDemoAndListsAsCSV(t *testing.T) {
@@ -90,6 +101,7 @@ func TestExitStatuses(t *testing.T) {
 		msg  string
 	}{
 		{[]string{}, exitUsage, ""},
+		{[]string{"--db", db, "init"}, exitOK, ""},
 		{[]string{"--db", db, "frobnicate"}, exitUsage, "unknown command"},
 		{[]string{"--db", db, "list", "things"}, exitUsage, "unknown kind"},
 		{[]string{"--db", db, "list", "units", "--at", "30/06/2025"}, exitUsage, "YYYY-MM-DD"},
@@ -97,7 +109,7 @@ func TestExitStatuses(t *testing.T) {
 		{[]string{"--db", db, "localities", "load", badList}, exitUsage, "--valid-from"},
 		{[]string{"--db", db, "localities", "load", "--valid-from", "2020-01-01", badList}, exitRejected, "bad.csv:2"},
 		{[]string{"--db", db, "localities", "load", "--valid-from", "2020-01-01", filepath.Join(dir, "missing.csv")}, exitIO, "missing.csv"},
-		{[]string{"--db", garbage, "check"}, exitRejected, "damaged"},
+		{[]string{"--db", garbage, "check"}, exitIO, "damaged"},
 		{[]string{"--db", db, "localities", "load", "--valid-from", "2020-01-01", "--official", "2025-06-30", "--only", "20"}, exitOK, ""},
 		{[]string{"--db", db, "localities", "reform", "--date", "2025-07-01", "--official", "2025-07-01"}, exitRejected, "load the new official list"},
 		{[]string{"--db", db, "localities", "load", "--valid-from", "2025-07-01", "--official", "2025-07-01", "--only", "20"}, exitOK, ""},
