@@ -104,8 +104,18 @@ func New(a fyne.App, w fyne.Window, info BuildInfo) *Main {
 	w.SetContent(m.body)
 	w.SetOnDropped(m.dropped)
 	w.SetCloseIntercept(func() { m.confirmLeave(w.Close) })
+	guardFileDialogs(m.refuseFile)
 	m.showNoDatabase()
 	return m
+}
+
+// refuseFile says why a file dialog must not write name: it is the open database or
+// one of its journals, or not a file at all.
+func (m *Main) refuseFile(name string) error {
+	if m.store == nil {
+		return nil
+	}
+	return m.store.CheckOutput(name)
 }
 
 func (m *Main) menu() *fyne.MainMenu {

@@ -249,3 +249,39 @@ func TestOpeningADamagedOrUnwritableDatabaseShowsWhy(t *testing.T) {
 		}
 	}
 }
+
+// Fyne's save dialog opens the chosen file for writing, which empties it, before
+// danvan hears the name: chosen as an export's name, the open database must be
+// refused there, untouched.
+func TestFileDialogsCannotEmptyTheDatabase(t *testing.T) {
+	m, _ := newMain(t)
+	path := filepath.Join(t.TempDir(), "danvan.db")
+	s, err := data.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.SetStore(s)
+	m.waitAll()
+	before, err := os.ReadFile(path)
+	if err != nil || len(before) == 0 {
+		t.Fatal(err)
+	}
+	for _, name := range []string{path, path + "-wal"} {
+		if w, err := storage.Writer(storage.NewFileURI(name)); err == nil {
+			w.Close()
+			t.Fatalf("a dialog could open %s for writing", filepath.Base(name))
+		}
+	}
+	if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+		t.Fatal("the database changed")
+	}
+	other := filepath.Join(t.TempDir(), "export.csv")
+	w, err := storage.Writer(storage.NewFileURI(other))
+	if err != nil {
+		t.Fatalf("an ordinary file: %v", err)
+	}
+	w.Close()
+}
