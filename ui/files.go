@@ -39,9 +39,9 @@ func (g *guardedFiles) check(u fyne.URI) error {
 	return g.refuse(u.Path())
 }
 
-func (g *guardedFiles) Exists(u fyne.URI) (bool, error)              { return g.files.Exists(u) }
+func (g *guardedFiles) Exists(u fyne.URI) (bool, error)               { return g.files.Exists(u) }
 func (g *guardedFiles) Reader(u fyne.URI) (fyne.URIReadCloser, error) { return g.files.Reader(u) }
-func (g *guardedFiles) CanRead(u fyne.URI) (bool, error)             { return g.files.CanRead(u) }
+func (g *guardedFiles) CanRead(u fyne.URI) (bool, error)              { return g.files.CanRead(u) }
 func (g *guardedFiles) Destroy(scheme string)                         { g.files.Destroy(scheme) }
 
 func (g *guardedFiles) Writer(u fyne.URI) (fyne.URIWriteCloser, error) {
