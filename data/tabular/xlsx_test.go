@@ -74,7 +74,7 @@ func TestXLSX(t *testing.T) {
 	}
 	want := []Row{
 		{4, []string{"00004", "TT_DOT", "2024Q3", "8.25"}},
-		{5, []string{"00004", "TT_DOT", "2024Q3", "1234.5", "09-30-24"}},
+		{5, []string{"00004", "TT_DOT", "2024Q3", "1234.5", "30/09/2024"}},
 		{6, []string{"0012", "TT_HOP", "2024Q3", "0.25"}},
 		{8, []string{"00010", "", "", "12.3"}},
 	}
@@ -122,22 +122,39 @@ func TestXLSXErrors(t *testing.T) {
 	}
 }
 
-func TestCellText(t *testing.T) {
-	tests := []struct{ raw, disp, want string }{
-		{"00004", "00004", "00004"},           // text code
-		{"4", "00004", "00004"},               // number with "00000"
-		{"1234.5", "1,234.50", "1234.5"},      // display format ignored
-		{"0.5", "50%", "0.5"},                 // percent: the stored fraction
-		{"1E-3", "0.001", "0.001"},            // Excel's exponent storage
-		{"45565", "30/09/2024", "30/09/2024"}, // date
-		{"0.5", "12:00", "12:00"},             // time
-		{"45565", "2024-09-30", "2024-09-30"},
-		{"TRUE", "TRUE", "TRUE"},
-		{"12.300000000000001", "12.3", "12.3"},
+func TestNumberText(t *testing.T) {
+	tests := []struct {
+		code, raw, want string
+		date1904        bool
+	}{
+		{"", "4", "4", false},
+		{"00000", "4", "00004", false},               // a code formatted to keep its zeros
+		{"00000", "123456", "123456", false},         // wider than the format
+		{"00000", "4.5", "4.5", false},               // not a code
+		{`"Mã "00000`, "4", "4", false},              // not only zeros
+		{"#,##0.00", "1234.5", "1234.5", false},      // display format ignored
+		{"0.00%", "0.5", "0.5", false},               // percent: the stored fraction
+		{"", "1E-3", "0.001", false},                 // Excel's exponent storage
+		{"", "12.300000000000001", "12.3", false},    // formula noise
+		{"General", "-0", "0", false},                //
+		{"[Red]0.00;[Blue]-0.00", "-4", "-4", false}, //
+		{"dd/mm/yyyy", "45565", "30/09/2024", false}, // date
+		{builtinFormats[14], "45565", "30/09/2024", false},
+		{"yyyy-mm-dd", "45565", "30/09/2024", false}, // one way to write dates, whatever the format
+		{`[$-42A]d" tháng "m", "yyyy`, "45565", "30/09/2024", false},
+		{"m/d/yy h:mm", "45565.75", "30/09/2024 18:00", false},
+		{"h:mm", "0.5", "12:00", false},        // time
+		{"h:mm AM/PM", "0.75", "18:00", false}, // the M of PM is no month
+		{"mm:ss", "0.0104166666666667", "00:15:00", false},
+		{"[h]:mm:ss", "0.5", "12:00:00", false},
+		{"dd/mm/yyyy", "1", "01/01/1900", false},
+		{"dd/mm/yyyy", "59", "28/02/1900", false},
+		{"dd/mm/yyyy", "0", "01/01/1904", true},
+		{"dd/mm/yyyy", "-1", "-1", false}, // Excel shows #####
 	}
 	for _, tc := range tests {
-		if got := cellText(tc.raw, tc.disp); got != tc.want {
-			t.Errorf("cellText(%q, %q) = %q, want %q", tc.raw, tc.disp, got, tc.want)
+		if got := parseFormat(tc.code).text(tc.raw, tc.date1904); got != tc.want {
+			t.Errorf("%q formatted %q = %q, want %q", tc.raw, tc.code, got, tc.want)
 		}
 	}
 }
