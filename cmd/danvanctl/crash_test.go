@@ -24,10 +24,7 @@ func TestImportSurvivesKill(t *testing.T) {
 	}
 	ctx := context.Background()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "danvanctl")
-	if out, err := exec.Command("go", "build", "-o", bin, "danvan/cmd/danvanctl").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
+	bin := buildCtl(t)
 	base := filepath.Join(dir, "base.db")
 	if code, _, stderr := ctl(t, "--db", base, "demo"); code != exitOK {
 		t.Fatal(stderr)

@@ -5,10 +5,21 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+// buildCtl builds the real danvanctl binary, for tests that kill it or measure it.
+func buildCtl(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "danvanctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "danvan/cmd/danvanctl").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	return bin
+}
 
 // ctl runs danvanctl in-process and returns its exit status, stdout and stderr.
 func ctl(t *testing.T, args ...string) (int, string, string) {

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"danvan/data/internal/testfiles"
+	"danvan/data/tabular/tabulartest"
 )
 
 // reportTable is a header and 1,000 rows a reader accepts.
@@ -52,7 +52,7 @@ func readToError(t *testing.T, path string, opt Options) (int, error) {
 func TestHostileWorkbooks(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	books, err := testfiles.WriteHostile(t.TempDir(), reportTable())
+	books, err := tabulartest.WriteHostile(t.TempDir(), reportTable())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,8 +103,8 @@ func TestHostileWorkbooks(t *testing.T) {
 
 // The undamaged table the hostile workbooks are made from reads in full.
 func TestHostileWorkbooksBase(t *testing.T) {
-	rows, shared := testfiles.Table(reportTable(), "")
-	r := mustOpen(t, "good.xlsx", testfiles.Zip(testfiles.Workbook{Rows: rows, Shared: shared}.Parts()), Options{})
+	rows, shared := tabulartest.Table(reportTable(), "")
+	r := mustOpen(t, "good.xlsx", tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: shared}.Parts()), Options{})
 	got := readAll(t, r)
 	if len(got) != 1000 || got[0].Line != 2 || strings.Join(got[4].Cells, ",") != "00004,TT_DOT,2024Q3,5" {
 		t.Fatalf("%d rows, first %+v", len(got), got[:min(len(got), 5)])

@@ -1,4 +1,7 @@
-package testfiles
+// Package tabulartest makes workbooks for the tests of the packages that read
+// them, up to the command line: small ones written part by part, and hostile ones
+// (damaged, zip bombs) built on the fly, never stored.
+package tabulartest
 
 import (
 	"archive/zip"
