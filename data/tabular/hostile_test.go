@@ -1,11 +1,14 @@
 package tabular
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +111,125 @@ func TestHostileWorkbooksBase(t *testing.T) {
 	got := readAll(t, r)
 	if len(got) != 1000 || got[0].Line != 2 || strings.Join(got[4].Cells, ",") != "00004,TT_DOT,2024Q3,5" {
 		t.Fatalf("%d rows, first %+v", len(got), got[:min(len(got), 5)])
+	}
+}
+
+// bookWith is the report table's workbook with the parts given replacing or
+// joining its own.
+func bookWith(parts ...tabulartest.Part) []byte {
+	rows, shared := tabulartest.Table(reportTable()[:3], "")
+	all := tabulartest.Workbook{Rows: rows, Shared: shared}.Parts()
+	for _, p := range parts {
+		i := slices.IndexFunc(all, func(q tabulartest.Part) bool { return q.Name == p.Name })
+		if i < 0 {
+			all = append(all, p)
+		} else {
+			all[i] = p
+		}
+	}
+	return tabulartest.Zip(all)
+}
+
+// sheetWith is the report table's workbook with rows added to its sheet.
+func sheetWith(rows string) []byte {
+	head, shared := tabulartest.Table(reportTable()[:3], "")
+	book := tabulartest.Workbook{Rows: head + rows, Shared: shared}
+	return tabulartest.Zip(book.Parts())
+}
+
+// hugeInput is a file too large to read, which must not be read at all.
+type hugeInput struct{ t *testing.T }
+
+func (h hugeInput) ReadAt([]byte, int64) (int, error) {
+	h.t.Error("read a file refused by its size")
+	return 0, io.EOF
+}
+func (hugeInput) Read([]byte) (int, error) { return 0, io.EOF }
+func (hugeInput) Size() int64              { return 3 << 30 }
+
+// Each limit refuses the file with its own message, located where it can be.
+func TestXLSXLimits(t *testing.T) {
+	manyParts := make([]tabulartest.Part, maxParts)
+	for i := range manyParts {
+		manyParts[i] = tabulartest.Part{Name: fmt.Sprintf("xl/media/image%d.png", i)}
+	}
+	longNames := make([]tabulartest.Part, 80)
+	for i := range longNames {
+		longNames[i] = tabulartest.Part{Name: fmt.Sprintf("%060000d", i)}
+	}
+	deep := strings.Repeat("<r>", maxXMLDepth) + strings.Repeat("</r>", maxXMLDepth)
+	long := tabulartest.RandomText(defaultMaxLineBytes + 1)
+	third := tabulartest.RandomText(defaultMaxLineBytes / 3)
+	var xfs strings.Builder
+	xfs.WriteString(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>`)
+	for i := range maxStyles*2 + 1 {
+		fmt.Fprintf(&xfs, `<xf numFmtId="%d"/>`, i)
+	}
+	xfs.WriteString(`</cellXfs></styleSheet>`)
+	rows, shared := tabulartest.Table(reportTable()[:3], "")
+	tests := []struct {
+		name string
+		book []byte
+		want string
+	}{
+		{"parts", bookWith(manyParts...), "the workbook has more than 10000 parts"},
+		{"part-list", bookWith(longNames...), "the workbook has more than 10000 parts"},
+		{"past-last-row", sheetWith(`<row r="1048577"><c><v>1</v></c></row>`), "1048577: the sheet has rows past Excel's last row, 1048576"},
+		{"row-order", sheetWith(`<row r="2"><c><v>1</v></c></row>`), `the sheet is damaged (row number "2" after row 3)`},
+		{"long-cell", sheetWith(`<row><c t="inlineStr"><is><t>` + long + `</t></is></c></row>`), "4: column 1: the workbook holds a text longer than 1048576 bytes"},
+		{"long-shared-string", bookWith(tabulartest.Part{Name: "xl/sharedStrings.xml", Data: tabulartest.SharedStringsXML([]string{tabulartest.RandomText(9 << 20)})}),
+			"the workbook holds a text longer than 1048576 bytes"},
+		{"long-row", sheetWith(`<row r="5"><c t="inlineStr"><is><t>` + third + `</t></is></c><c t="inlineStr"><is><t>` + third +
+			`</t></is></c><c t="inlineStr"><is><t>` + third + `xx</t></is></c></row>`),
+			"5: record is longer than 1048576 bytes"},
+		{"deep", sheetWith(`<row><c t="inlineStr"><is>` + deep + `</is></c></row>`), "elements are nested too deeply"},
+		{"styles", tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: shared, Styles: xfs.String()}.Parts()), "more than 64000 cell formats"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rows, err := readToError(t, writeFile(t, tc.name+".xlsx", tc.book), Options{})
+			if err == io.EOF || !strings.Contains(fmt.Sprint(err), tc.want) {
+				t.Fatalf("after %d rows: %v\nwant %q", rows, err, tc.want)
+			}
+			assertError(t, err)
+			var e *Error
+			if errors.As(err, &e) && !e.Fatal() {
+				t.Errorf("not fatal: %v", err)
+			}
+		})
+	}
+	_, err := Open("huge.xlsx", hugeInput{t}, Options{})
+	if want := "huge.xlsx: the file is larger than 256 MiB, far more than any report; check that the right file was chosen, or split it"; fmt.Sprint(err) != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	if _, err := Open("huge.csv", hugeInput{t}, Options{}); !strings.Contains(fmt.Sprint(err), "larger than 2048 MiB") {
+		t.Errorf("huge CSV: %v", err)
+	}
+}
+
+// The shared string table is bounded in count and in bytes.
+func TestSharedStringLimits(t *testing.T) {
+	part := func(items ...string) *xmlPart {
+		b := bookWith(tabulartest.Part{Name: "xl/sharedStrings.xml", Data: tabulartest.SharedStringsXML(items)})
+		zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(zr.File, func(f *zip.File) bool { return f.Name == "xl/sharedStrings.xml" })
+		p, err := openPart(zr.File[i], 8<<20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.close() })
+		return p
+	}
+	if got, err := readShared("s.xlsx", part("a", "b<r/>", "c"), 100, 3, 10); err != nil || len(got) != 3 {
+		t.Errorf("within the limits: %q, %v", got, err)
+	}
+	if _, err := readShared("s.xlsx", part("a", "b", "c", "d"), 100, 3, 10); !strings.Contains(fmt.Sprint(err), "more than 3 different texts") {
+		t.Errorf("count: %v", err)
+	}
+	if _, err := readShared("s.xlsx", part(strings.Repeat("a", 1<<20), "b"), 2<<20, 3, 1<<20); !strings.Contains(fmt.Sprint(err), "more than 1 MiB of text") {
+		t.Errorf("bytes: %v", err)
 	}
 }

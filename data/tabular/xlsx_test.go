@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"danvan/data/tabular/tabulartest"
 )
 
 // buildWorkbook makes the kind of workbook units send: a title row, a
@@ -156,5 +158,37 @@ func TestNumberText(t *testing.T) {
 		if got := parseFormat(tc.code).text(tc.raw, tc.date1904); got != tc.want {
 			t.Errorf("%q formatted %q = %q, want %q", tc.raw, tc.code, got, tc.want)
 		}
+	}
+}
+
+// Cells of every type read as Excel shows them: booleans, errors, rich text
+// without its phonetic guide, Excel's _xHHHH_ escapes, formulas' saved results,
+// cells without references.
+func TestXLSXCellTypes(t *testing.T) {
+	rows := `<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c><c r="B1" t="inlineStr"><is><t>Ghi chú</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2" t="e"><v>#DIV/0!</v></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><r><t>Hữu</t></r><r><t xml:space="preserve"> Lễ</t></r><rPh><t>フリガナ</t></rPh></is></c>` +
+		`<c r="B3" t="inlineStr"><is><t>a_x000D_` + "\n" + `b _x005F_x0041_</t></is></c></row>` +
+		`<row r="4"><c r="A4" t="str"><f>A1</f><v>Mã</v></c><c r="B4"><f>1+1</f><v>2</v></c></row>` +
+		`<row r="6"><c><v>7</v></c><c t="s"><v>0</v></c></row>`
+	book := tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: []string{" 00004 "}}.Parts())
+	r := mustOpen(t, "types.xlsx", book, Options{})
+	want := []Row{
+		{2, []string{"TRUE", "#DIV/0!"}},
+		{3, []string{"Hữu Lễ", "a\r\nb _x0041_"}},
+		{4, []string{"Mã", "2"}},
+		{6, []string{"7", "00004"}},
+	}
+	if got := readAll(t, r); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// An encrypted workbook is a Compound File, not a ZIP archive.
+func TestXLSXPassword(t *testing.T) {
+	cfb := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 512)...)
+	if got, want := errorOf(t, "secret.xlsx", cfb, Options{}),
+		"secret.xlsx: the workbook is password-protected or encrypted; remove the password in Excel (File > Info > Protect Workbook) and send it again"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
