@@ -158,8 +158,8 @@ func TestXLSXLimits(t *testing.T) {
 		longNames[i] = tabulartest.Part{Name: fmt.Sprintf("%060000d", i)}
 	}
 	deep := strings.Repeat("<r>", maxXMLDepth) + strings.Repeat("</r>", maxXMLDepth)
-	long := tabulartest.RandomText(defaultMaxLineBytes + 1)
-	third := tabulartest.RandomText(defaultMaxLineBytes / 3)
+	short := Options{MaxLineBytes: 1000} // the longest text and row
+	inline := func(text string) string { return `<c t="inlineStr"><is><t>` + text + `</t></is></c>` }
 	var xfs strings.Builder
 	xfs.WriteString(`<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>`)
 	for i := range maxStyles*2 + 1 {
@@ -170,24 +170,24 @@ func TestXLSXLimits(t *testing.T) {
 	tests := []struct {
 		name string
 		book []byte
+		opt  Options
 		want string
 	}{
-		{"parts", bookWith(manyParts...), "the workbook has more than 10000 parts"},
-		{"part-list", bookWith(longNames...), "the workbook has more than 10000 parts"},
-		{"past-last-row", sheetWith(`<row r="1048577"><c><v>1</v></c></row>`), "1048577: the sheet has rows past Excel's last row, 1048576"},
-		{"row-order", sheetWith(`<row r="2"><c><v>1</v></c></row>`), `the sheet is damaged (row number "2" after row 3)`},
-		{"long-cell", sheetWith(`<row><c t="inlineStr"><is><t>` + long + `</t></is></c></row>`), "4: column 1: the workbook holds a text longer than 1048576 bytes"},
-		{"long-shared-string", bookWith(tabulartest.Part{Name: "xl/sharedStrings.xml", Data: tabulartest.SharedStringsXML([]string{tabulartest.RandomText(9 << 20)})}),
-			"the workbook holds a text longer than 1048576 bytes"},
-		{"long-row", sheetWith(`<row r="5"><c t="inlineStr"><is><t>` + third + `</t></is></c><c t="inlineStr"><is><t>` + third +
-			`</t></is></c><c t="inlineStr"><is><t>` + third + `xx</t></is></c></row>`),
-			"5: record is longer than 1048576 bytes"},
-		{"deep", sheetWith(`<row><c t="inlineStr"><is>` + deep + `</is></c></row>`), "elements are nested too deeply"},
-		{"styles", tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: shared, Styles: xfs.String()}.Parts()), "more than 64000 cell formats"},
+		{"parts", bookWith(manyParts...), Options{}, "the workbook has more than 10000 parts"},
+		{"part-list", bookWith(longNames...), Options{}, "the workbook has more than 10000 parts"},
+		{"past-last-row", sheetWith(`<row r="1048577"><c><v>1</v></c></row>`), Options{}, "1048577: the sheet has rows past Excel's last row, 1048576"},
+		{"row-order", sheetWith(`<row r="2"><c><v>1</v></c></row>`), Options{}, `the sheet is damaged (row number "2" after row 3)`},
+		{"long-cell", sheetWith(`<row>` + inline(tabulartest.RandomText(1001)) + `</row>`), short, "4: column 1: the workbook holds a text longer than 1000 bytes"},
+		// Longer than encoding/xml is let to gather in one token.
+		{"long-shared-string", bookWith(tabulartest.Part{Name: "xl/sharedStrings.xml", Data: tabulartest.SharedStringsXML([]string{tabulartest.RandomText(20_000)})}),
+			short, "the workbook holds a text longer than 1000 bytes"},
+		{"long-row", sheetWith(`<row r="5">` + strings.Repeat(inline(tabulartest.RandomText(400)), 3) + `</row>`), short, "5: record is longer than 1000 bytes"},
+		{"deep", sheetWith(`<row><c t="inlineStr"><is>` + deep + `</is></c></row>`), Options{}, "elements are nested too deeply"},
+		{"styles", tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: shared, Styles: xfs.String()}.Parts()), Options{}, "more than 64000 cell formats"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := readToError(t, writeFile(t, tc.name+".xlsx", tc.book), Options{})
+			rows, err := readToError(t, writeFile(t, tc.name+".xlsx", tc.book), tc.opt)
 			if err == io.EOF || !strings.Contains(fmt.Sprint(err), tc.want) {
 				t.Fatalf("after %d rows: %v\nwant %q", rows, err, tc.want)
 			}

@@ -84,12 +84,17 @@ func SharedStringsXML(items []string) string {
 	return b.String()
 }
 
-// Zip packs parts, deflated.
+// Zip packs parts, deflated; empty ones stored, since a deflate writer costs
+// more to make than ten thousand empty parts take to write.
 func Zip(parts []Part) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	for _, p := range parts {
-		w, err := zw.Create(p.Name)
+		h := &zip.FileHeader{Name: p.Name, Method: zip.Deflate}
+		if p.Data == "" {
+			h.Method = zip.Store
+		}
+		w, err := zw.CreateHeader(h)
 		if err != nil {
 			panic(err) // writing to memory does not fail
 		}
