@@ -14,8 +14,8 @@ var ErrNotRegularFile = errors.New("not a regular file; choose the report file i
 
 // RandomAccess is an input that can be read at any offset and knows its size. An
 // .xlsx, a ZIP archive read from its end, is read this way in place; any other
-// io.Reader given for one is first read into memory (up to maxPackedBytes).
-// *File, *bytes.Reader and *io.SectionReader are RandomAccess.
+// io.Reader given for one is first read into memory (up to 256 MiB). *File,
+// *bytes.Reader and *io.SectionReader are RandomAccess.
 type RandomAccess interface {
 	io.ReaderAt
 	Size() int64

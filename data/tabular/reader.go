@@ -11,6 +11,10 @@
 // above the header, and padding rows and columns. Everything else is
 // rejected with an *Error saying where and what to do, never read as
 // mojibake.
+//
+// Files come from outside and are not trusted: a damaged workbook, a zip bomb
+// or a name that is not a regular file is refused whole, within fixed bounds of
+// time and memory (see archive.go), before any of its rows is returned.
 package tabular
 
 import (
