@@ -12,9 +12,11 @@
 // rejected with an *Error saying where and what to do, never read as
 // mojibake.
 //
-// Files come from outside and are not trusted: a damaged workbook, a zip bomb
-// or a name that is not a regular file is refused whole, within fixed bounds of
-// time and memory (see archive.go), before any of its rows is returned.
+// Files come from outside and are not trusted: a zip bomb, a damaged archive or
+// a name that is not a regular file is refused before any row is read, within
+// fixed bounds of time and memory (see archive.go); damage found further into a
+// sheet is a fatal error (Error.Fatal), after which no row of the file may be
+// kept.
 package tabular
 
 import (
