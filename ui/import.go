@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,6 +22,7 @@ import (
 	"danvan/data"
 	"danvan/data/importer"
 	"danvan/data/period"
+	"danvan/data/tabular"
 )
 
 // importStore is what the Import screen reads and undoes. The import itself needs
@@ -568,16 +568,12 @@ func (s *Import) readFile(ctx context.Context, j *importJob, path string, opt im
 			return importer.Result{}, fmt.Errorf("%s %w", lang.L("The backup made before each import failed, so nothing was imported:"), err)
 		}
 	}
-	f, err := os.Open(path)
+	f, err := tabular.OpenFile(path)
 	if err != nil {
 		return importer.Result{}, err
 	}
 	defer f.Close()
-	var size int64
-	if st, err := f.Stat(); err == nil {
-		size = st.Size()
-	}
-	pr := &progressReader{r: f, size: size, report: func(frac float64) {
+	pr := &progressReader{File: f, report: func(frac float64) {
 		fyne.Do(func() {
 			if s.job == j {
 				s.setProgress(frac)
@@ -652,21 +648,21 @@ func (s *Import) hideProgress() {
 }
 
 // progressReader tells how much of a file has been read, at most ten times a second.
+// A workbook is read at random, through the File's ReadAt, which is not counted.
 type progressReader struct {
-	r      io.Reader
+	*tabular.File
 	n      int64
-	size   int64
 	last   time.Time
 	report func(frac float64)
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
-	n, err := p.r.Read(b)
+	n, err := p.File.Read(b)
 	p.n += int64(n)
-	if p.size > 0 {
-		if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || p.n >= p.size {
+	if size := p.Size(); size > 0 {
+		if now := time.Now(); now.Sub(p.last) >= 100*time.Millisecond || p.n >= size {
 			p.last = now
-			p.report(float64(p.n) / float64(p.size))
+			p.report(float64(p.n) / float64(size))
 		}
 	}
 	return n, err

@@ -6,13 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"danvan/data"
 	"danvan/data/importer"
+	"danvan/data/tabular"
 )
 
 // jsonResult is the --json line for one file; scripts at headquarters parse it, so
@@ -103,7 +103,7 @@ func exitOf(err error) int {
 }
 
 func importOne(e *env, s *data.Store, name string, opt importer.Options) (importer.Result, error) {
-	f, err := os.Open(name)
+	f, err := tabular.OpenFile(name)
 	if err != nil {
 		return importer.Result{}, err
 	}

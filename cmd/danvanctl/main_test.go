@@ -19,7 +19,8 @@ func ctl(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
-// buildCtl builds the danvanctl binary into dir.
+// buildCtl builds the real danvanctl binary into dir, for tests that kill it,
+// measure it or run it as another user.
 func buildCtl(t *testing.T, dir string) string {
 	t.Helper()
 	bin := filepath.Join(dir, "danvanctl")

@@ -221,6 +221,9 @@ type importer struct {
 	res   *Result
 	bw    *data.BatchWriter
 	quiet bool // reading again to find lines: problems were already reported
+	// The file could not be read to its end: even its valid rows are not written,
+	// since those after the damage are missing.
+	unreadable bool
 
 	header []string
 	cols   map[field]int
@@ -289,20 +292,20 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 		opt.Now = time.Now()
 	}
 	im := &importer{ctx: ctx, store: store, opt: opt, res: &res, periods: map[string]periodResult{}}
-	// The batch begins before the catalog is read: from here no one else can write
-	// until it ends, so the ids it is about to write stay valid (the batch skips
-	// SQLite's per-row foreign key checks).
-	var err error
-	if im.bw, err = store.BeginBatch(ctx, data.Batch{FileName: res.File, ImportedAt: opt.Now}); err != nil {
-		return res, err
-	}
-	defer im.bw.Rollback() //nolint:errcheck // after Commit this does nothing
-	if err := im.loadCatalog(); err != nil {
-		return res, err
-	}
 	h := sha256.New()
 	tee := io.TeeReader(r, h)
-	rd, err := tabular.Open(name, tee, tabular.Options{Sheet: opt.Sheet})
+	var in io.Reader = tee
+	if ra, ok := r.(tabular.RandomAccess); ok {
+		// A workbook is read at random, around the hash; the copy to the end
+		// below hashes it whole.
+		in = struct {
+			io.Reader
+			tabular.RandomAccess
+		}{tee, ra}
+	}
+	// The file is opened, and a workbook verified to its last byte, before the
+	// batch takes the write lock: a hostile file must not hold up other writers.
+	rd, err := tabular.Open(name, in, tabular.Options{Sheet: opt.Sheet})
 	if err != nil {
 		var te *tabular.Error
 		if errors.As(err, &te) {
@@ -313,6 +316,16 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 		return res, err
 	}
 	defer rd.Close()
+	// The batch begins before the catalog is read: from here no one else can write
+	// until it ends, so the ids it is about to write stay valid (the batch skips
+	// SQLite's per-row foreign key checks).
+	if im.bw, err = store.BeginBatch(ctx, data.Batch{FileName: res.File, ImportedAt: opt.Now}); err != nil {
+		return res, err
+	}
+	defer im.bw.Rollback() //nolint:errcheck // after Commit this does nothing
+	if err := im.loadCatalog(); err != nil {
+		return res, err
+	}
 	info := rd.Info()
 	res.Format = string(info.Format)
 	res.Encoding = info.Encoding
@@ -340,8 +353,9 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
 	// Rows that clash with others cannot be left out on their own: which of the two
-	// periods is the right one is the unit's to say.
-	if len(res.Problems) > 0 && (!opt.ValidOnly || im.written == 0 || len(im.clashes) > 0) {
+	// periods is the right one is the unit's to say. Nor can a file that could not
+	// be read to its end.
+	if len(res.Problems) > 0 && (!opt.ValidOnly || im.written == 0 || len(im.clashes) > 0 || im.unreadable) {
 		res.Refused = true
 		return res, nil
 	}
@@ -590,6 +604,7 @@ func (im *importer) eachRow(rd *tabular.Reader, fn func(parsedRow) error) error 
 				return nil
 			}
 			lastErr = te.Error()
+			im.unreadable = im.unreadable || te.Fatal()
 			im.problem(te.Line, te.Column-1, te.Value, te.Msg)
 			if !im.quiet {
 				im.res.Rows++

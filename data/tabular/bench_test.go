@@ -1,9 +1,14 @@
 package tabular
 
 import (
+	"bytes"
+	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"testing"
+
+	"danvan/data/tabular/tabulartest"
 )
 
 // rowsReader generates "00004,TT_DOT,2024Q3,12"-style rows on the fly so the
@@ -39,6 +44,40 @@ func BenchmarkReadCSV(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		r, err := Open("big.csv", &rowsReader{n: rows}, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			n++
+		}
+		if n != rows {
+			b.Fatalf("read %d rows", n)
+		}
+	}
+	b.ReportMetric(float64(rows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+func BenchmarkReadXLSX(b *testing.B) {
+	const rows = 100_000
+	var sheet strings.Builder
+	sheet.WriteString(`<row r="1"><c t="inlineStr"><is><t>locality</t></is></c><c t="inlineStr"><is><t>indicator</t></is></c>` +
+		`<c t="inlineStr"><is><t>period</t></is></c><c t="inlineStr"><is><t>value</t></is></c></row>`)
+	for i := 2; i <= rows+1; i++ {
+		fmt.Fprintf(&sheet, `<row r="%d"><c r="A%d" t="s"><v>0</v></c><c r="B%d" t="s"><v>1</v></c><c r="C%d" t="s"><v>2</v></c><c r="D%d"><v>%d</v></c></row>`,
+			i, i, i, i, i, i%97)
+	}
+	book := tabulartest.Zip(tabulartest.Workbook{Rows: sheet.String(), Shared: []string{"00004", "TT_DOT", "2024Q3"}}.Parts())
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Open("big.xlsx", bytes.NewReader(book), Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

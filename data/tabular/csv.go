@@ -9,8 +9,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/unicode/norm"
-
 	"danvan/data/message"
 )
 
@@ -233,13 +231,14 @@ func appendNormNL(dst, src []byte) []byte {
 }
 
 // cells turns the record buffer into trimmed, NFC strings with one
-// allocation for the text; pure-ASCII records skip all Unicode work.
+// allocation for the text; plain records (ASCII without control characters)
+// skip all cleaning but the trim.
 func (s *csvSource) cells(line int) ([]string, *Error) {
 	str := string(s.buf)
-	ascii := true
+	plain := true
 	for i := 0; i < len(str); i++ {
-		if str[i] >= utf8.RuneSelf {
-			ascii = false
+		if c := str[i]; c >= utf8.RuneSelf || c < ' ' && c != '\t' && c != '\n' && c != '\r' || c == 0x7F {
+			plain = false
 			break
 		}
 	}
@@ -262,7 +261,7 @@ func (s *csvSource) cells(line int) ([]string, *Error) {
 	for i := range out {
 		v := str[start:s.ends[i]]
 		start = s.ends[i]
-		if ascii {
+		if plain {
 			out[i] = strings.TrimSpace(v)
 			continue
 		}
@@ -281,16 +280,9 @@ func (s *csvSource) clean(v string, line, col int) (string, *Error) {
 	if s.decoded && strings.ContainsRune(v, utf8.RuneError) {
 		return "", s.errAt(line, col, v, msgBadByte.With())
 	}
-	return normCell(v), nil
-}
-
-// normCell trims and NFC-normalises. Vietnamese typed with some keyboard
-// tools (and all cp1258 files) arrives decomposed, and "Hữu" must compare
-// equal to the database's "Hữu" whatever the input method was.
-func normCell(v string) string {
-	v = strings.TrimSpace(v)
-	if !norm.NFC.IsNormalString(v) {
-		v = strings.TrimSpace(norm.NFC.String(v))
+	v, msg := cleanCell(v)
+	if msg.Template != "" {
+		return "", s.errAt(line, col, v, msg)
 	}
-	return v
+	return v, nil
 }

@@ -28,6 +28,10 @@ type Error struct {
 	fatal bool
 }
 
+// Fatal reports whether the rest of the file could not be read after e: a file
+// with such an error must not be imported in part.
+func (e *Error) Fatal() bool { return e.fatal }
+
 // Error formats as `report.csv:14: column 3: "abc": message`, omitting the
 // parts that are unknown.
 func (e *Error) Error() string {

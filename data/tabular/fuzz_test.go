@@ -12,6 +12,7 @@ import (
 
 	"danvan/data/internal/testfiles"
 	"danvan/data/message"
+	"danvan/data/tabular/tabulartest"
 )
 
 func FuzzReader(f *testing.F) {
@@ -28,6 +29,18 @@ func FuzzReader(f *testing.F) {
 		f.Add([]byte(s), false)
 	}
 	f.Add(buildWorkbook(f), true)
+	// Small workbooks written part by part, whole and damaged, so that mutations
+	// reach the XML of every part read.
+	table := reportTable()[:4]
+	for _, damage := range []string{"", `<c r="{{ref}}" t="inlineStr"><is><t>a &foo; b</t></is></c>`, `<c r="{{ref}}" t="s"><v>9</v></c>`,
+		`<c r="{{ref}}"><f>1+1</f></c>`, `<c r="A0"><v>1</v></c>`, `<c r="{{ref}}" t="b"><v>1</v></c><c t="e"><v>#N/A</v></c>`} {
+		rows, shared := tabulartest.Table(table, damage)
+		styles := `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts><numFmt numFmtId="164" formatCode="00000"/></numFmts>` +
+			`<cellXfs><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="14"/></cellXfs></styleSheet>`
+		book := tabulartest.Workbook{Rows: rows + `<row r="9"><c s="1"><v>4</v></c><c s="2"><v>45565</v></c></row>`, Shared: shared, Styles: styles}
+		f.Add(tabulartest.Zip(book.Parts()), true)
+	}
+	f.Add([]byte(cfbMagic+"\x00\x00"), true)
 	f.Fuzz(func(t *testing.T, data []byte, xlsx bool) {
 		name := "fuzz.csv"
 		if xlsx {

@@ -11,21 +11,31 @@
 // above the header, and padding rows and columns. Everything else is
 // rejected with an *Error saying where and what to do, never read as
 // mojibake.
+//
+// Files come from outside and are not trusted: a zip bomb, a damaged archive or
+// a name that is not a regular file is refused before any row is read, within
+// fixed bounds of time and memory (see archive.go); damage found further into a
+// sheet is a fatal error (Error.Fatal), after which no row of the file may be
+// kept.
 package tabular
 
 import (
 	"bufio"
+	"fmt"
 	"io"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"danvan/data/message"
+	"danvan/data/vntext"
 )
 
 var (
@@ -36,6 +46,7 @@ var (
 	msgNoRows       = message.New("file is empty: it has no rows with content; export the report again")
 	msgNoHeader     = message.New("no header row found in the first {{.N}} rows: the table needs a row of column names (at least two, mostly text) above the data")
 	msgPastHeader   = message.New("cell is to the right of the last header column (the header has {{.N}} columns); give the column a header or delete the value")
+	msgControlChar  = message.New("contains a control character ({{.Char}}), which is not text; delete it (it comes with text pasted from other programs)")
 )
 
 // Format is the container type of a file.
@@ -70,7 +81,7 @@ type Row struct {
 // Options tune Open. The zero value is fine.
 type Options struct {
 	Sheet        string // XLSX: sheet to read; default the first one
-	MaxLineBytes int    // CSV: longest record accepted; default 1 MiB
+	MaxLineBytes int    // longest record (CSV), row or text (XLSX) accepted; default 1 MiB
 	MaxColumns   int    // most columns with content; default 1024
 }
 
@@ -101,8 +112,9 @@ type Reader struct {
 // Open detects the format (by name's extension), encoding, delimiter and
 // header row, leaving the Reader positioned at the first data row. name is
 // used for the format and in error messages; r is read sequentially (CSV)
-// or completely into memory (XLSX, which is a ZIP archive and needs random
-// access).
+// or, for an XLSX (a ZIP archive), at random when it is RandomAccess (a *File
+// from OpenFile is) and else into memory first. A workbook is verified to its
+// last byte before Open returns.
 func Open(name string, r io.Reader, opt Options) (*Reader, error) {
 	if opt.MaxLineBytes <= 0 {
 		opt.MaxLineBytes = defaultMaxLineBytes
@@ -120,7 +132,9 @@ func Open(name string, r io.Reader, opt Options) (*Reader, error) {
 	case ".xlsx", ".xlsm":
 		src, info, err = openXLSX(file, r, opt)
 	case ".csv", ".txt", ".tsv":
-		src, info, err = openCSV(file, r, opt)
+		if err = tooLarge(file, r, maxCSVBytes); err == nil {
+			src, info, err = openCSV(file, r, opt)
+		}
 	case ".xls":
 		err = &Error{File: file, Msg: msgXLS.With()}
 	default:
@@ -271,6 +285,30 @@ func (r *Reader) Next() (Row, error) {
 	}
 }
 
-// Close releases the XLSX iterators and temporary files; for CSV it does
-// nothing (the caller owns the io.Reader).
+// Close releases what reading an XLSX holds; for CSV it does nothing. The
+// caller owns the io.Reader.
 func (r *Reader) Close() error { return r.src.close() }
+
+// cleanCell trims and NFC-normalises a cell of either format. Vietnamese typed
+// with some keyboard tools (and all cp1258 files) arrives decomposed, and "Hữu"
+// must compare equal to the database's "Hữu" whatever the input method was.
+//
+// A control character other than tab and line breaks is refused: it is never part
+// of a report, it would be stored unseen, and it breaks what the value is copied
+// into. Then the text returned is the cell as it can be shown in the problem,
+// each control character replaced by U+FFFD.
+func cleanCell(v string) (string, message.Text) {
+	if r, ok := vntext.ControlChar(v); ok {
+		return strings.Map(func(r rune) rune {
+			if vntext.IsControl(r) {
+				return utf8.RuneError
+			}
+			return r
+		}, v), msgControlChar.With("Char", fmt.Sprintf("%U", r))
+	}
+	v = strings.TrimSpace(v)
+	if !norm.NFC.IsNormalString(v) {
+		v = strings.TrimSpace(norm.NFC.String(v))
+	}
+	return v, message.Text{}
+}

@@ -396,3 +396,25 @@ func TestDetectEncodingPrefixBoundary(t *testing.T) {
 		t.Errorf("rows %d", len(rows))
 	}
 }
+
+// A control character other than tab and line breaks is a located problem, in
+// the fast ASCII path, in text with letters, and past the first 64 KB.
+func TestControlCharacters(t *testing.T) {
+	pad := strings.Repeat("00004,Hữu Lễ\n", 6000)
+	tests := []struct{ data, want string }{
+		{"Mã,Tên\n00004,a\x01b\n", "c.csv:2: column 2: \"a\ufffdb\": contains a control character (U+0001)"},
+		{"Mã,Tên\n00004,Hữu\x1bLễ\n", "c.csv:2: column 2: \"Hữu\ufffdLễ\": contains a control character (U+001B)"},
+		{"Mã,Tên\n00004,a\u0085b\n", "c.csv:2: column 2: \"a\ufffdb\": contains a control character (U+0085)"},
+		// The first 64 KB are looked at as a whole, and NULs there mean a binary file.
+		{"Mã,Tên\n" + pad + "00007,note\x00\n", "c.csv:6002: column 2: \"note\ufffd\": contains a control character (U+0000)"},
+	}
+	for _, tc := range tests {
+		if got := errorOf(t, "c.csv", []byte(tc.data), Options{}); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("got  %s\nwant %s…", got, tc.want)
+		}
+	}
+	r := mustOpen(t, "ok.csv", []byte("Mã,Ghi chú\n00004,\"a\tb\r\nc\"\n"), Options{})
+	if rows := readAll(t, r); len(rows) != 1 || rows[0].Cells[1] != "a\tb\nc" {
+		t.Errorf("tab and line breaks: %+v", rows)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"danvan/data/tabular/tabulartest"
 )
 
 // buildWorkbook makes the kind of workbook units send: a title row, a
@@ -74,7 +76,7 @@ func TestXLSX(t *testing.T) {
 	}
 	want := []Row{
 		{4, []string{"00004", "TT_DOT", "2024Q3", "8.25"}},
-		{5, []string{"00004", "TT_DOT", "2024Q3", "1234.5", "09-30-24"}},
+		{5, []string{"00004", "TT_DOT", "2024Q3", "1234.5", "30/09/2024"}},
 		{6, []string{"0012", "TT_HOP", "2024Q3", "0.25"}},
 		{8, []string{"00010", "", "", "12.3"}},
 	}
@@ -122,22 +124,71 @@ func TestXLSXErrors(t *testing.T) {
 	}
 }
 
-func TestCellText(t *testing.T) {
-	tests := []struct{ raw, disp, want string }{
-		{"00004", "00004", "00004"},           // text code
-		{"4", "00004", "00004"},               // number with "00000"
-		{"1234.5", "1,234.50", "1234.5"},      // display format ignored
-		{"0.5", "50%", "0.5"},                 // percent: the stored fraction
-		{"1E-3", "0.001", "0.001"},            // Excel's exponent storage
-		{"45565", "30/09/2024", "30/09/2024"}, // date
-		{"0.5", "12:00", "12:00"},             // time
-		{"45565", "2024-09-30", "2024-09-30"},
-		{"TRUE", "TRUE", "TRUE"},
-		{"12.300000000000001", "12.3", "12.3"},
+func TestNumberText(t *testing.T) {
+	tests := []struct {
+		code, raw, want string
+		date1904        bool
+	}{
+		{"", "4", "4", false},
+		{"00000", "4", "00004", false},               // a code formatted to keep its zeros
+		{"00000", "123456", "123456", false},         // wider than the format
+		{"00000", "4.5", "4.5", false},               // not a code
+		{`"Mã "00000`, "4", "4", false},              // not only zeros
+		{"#,##0.00", "1234.5", "1234.5", false},      // display format ignored
+		{"0.00%", "0.5", "0.5", false},               // percent: the stored fraction
+		{"", "1E-3", "0.001", false},                 // Excel's exponent storage
+		{"", "12.300000000000001", "12.3", false},    // formula noise
+		{"General", "-0", "0", false},                //
+		{"[Red]0.00;[Blue]-0.00", "-4", "-4", false}, //
+		{"dd/mm/yyyy", "45565", "30/09/2024", false}, // date
+		{builtinFormats[14], "45565", "30/09/2024", false},
+		{"yyyy-mm-dd", "45565", "30/09/2024", false}, // one way to write dates, whatever the format
+		{`[$-42A]d" tháng "m", "yyyy`, "45565", "30/09/2024", false},
+		{"m/d/yy h:mm", "45565.75", "30/09/2024 18:00", false},
+		{"h:mm", "0.5", "12:00", false},        // time
+		{"h:mm AM/PM", "0.75", "18:00", false}, // the M of PM is no month
+		{"mm:ss", "0.0104166666666667", "00:15:00", false},
+		{"[h]:mm:ss", "0.5", "12:00:00", false},
+		{"dd/mm/yyyy", "1", "01/01/1900", false},
+		{"dd/mm/yyyy", "59", "28/02/1900", false},
+		{"dd/mm/yyyy", "0", "01/01/1904", true},
+		{"dd/mm/yyyy", "-1", "-1", false}, // Excel shows #####
 	}
 	for _, tc := range tests {
-		if got := cellText(tc.raw, tc.disp); got != tc.want {
-			t.Errorf("cellText(%q, %q) = %q, want %q", tc.raw, tc.disp, got, tc.want)
+		if got := parseFormat(tc.code).text(tc.raw, tc.date1904); got != tc.want {
+			t.Errorf("%q formatted %q = %q, want %q", tc.raw, tc.code, got, tc.want)
 		}
+	}
+}
+
+// Cells of every type read as Excel shows them: booleans, errors, rich text
+// without its phonetic guide, Excel's _xHHHH_ escapes, formulas' saved results,
+// cells without references.
+func TestXLSXCellTypes(t *testing.T) {
+	rows := `<row r="1"><c r="A1" t="inlineStr"><is><t>Mã</t></is></c><c r="B1" t="inlineStr"><is><t>Ghi chú</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="b"><v>1</v></c><c r="B2" t="e"><v>#DIV/0!</v></c></row>` +
+		`<row r="3"><c r="A3" t="inlineStr"><is><r><t>Hữu</t></r><r><t xml:space="preserve"> Lễ</t></r><rPh><t>フリガナ</t></rPh></is></c>` +
+		`<c r="B3" t="inlineStr"><is><t>a_x000D_` + "\n" + `b _x005F_x0041_</t></is></c></row>` +
+		`<row r="4"><c r="A4" t="str"><f>A1</f><v>Mã</v></c><c r="B4"><f>1+1</f><v>2</v></c></row>` +
+		`<row r="6"><c><v>7</v></c><c t="s"><v>0</v></c></row>`
+	book := tabulartest.Zip(tabulartest.Workbook{Rows: rows, Shared: []string{" 00004 "}}.Parts())
+	r := mustOpen(t, "types.xlsx", book, Options{})
+	want := []Row{
+		{2, []string{"TRUE", "#DIV/0!"}},
+		{3, []string{"Hữu Lễ", "a\r\nb _x0041_"}},
+		{4, []string{"Mã", "2"}},
+		{6, []string{"7", "00004"}},
+	}
+	if got := readAll(t, r); !reflect.DeepEqual(got, want) {
+		t.Errorf("rows\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// An encrypted workbook is a Compound File, not a ZIP archive.
+func TestXLSXPassword(t *testing.T) {
+	cfb := append([]byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"), make([]byte, 512)...)
+	if got, want := errorOf(t, "secret.xlsx", cfb, Options{}),
+		"secret.xlsx: the workbook is password-protected or encrypted; remove the password in Excel (File > Info > Protect Workbook) and send it again"; got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

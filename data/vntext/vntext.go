@@ -198,10 +198,14 @@ func appendFoldSlow(dst []byte, r rune) []byte {
 // breaks, which no name, note or figure has any use for: a NUL or an escape in a
 // report is damage or mischief, and would reach exports and printed pages raw.
 func ControlChar(s string) (rune, bool) {
-	for _, r := range s {
-		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
-			return r, true
-		}
+	if i := strings.IndexFunc(s, IsControl); i >= 0 {
+		r, _ := utf8.DecodeRuneInString(s[i:])
+		return r, true
 	}
 	return 0, false
+}
+
+// IsControl is Unicode's Cc category (C0, DEL and C1) without tab and line breaks.
+func IsControl(r rune) bool {
+	return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7F && r <= 0x9F
 }
