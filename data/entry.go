@@ -101,6 +101,13 @@ func (s *Store) DeleteValues(ctx context.Context, vals []Value, src Source) (int
 // SaveEntry writes set and deletes the values with the keys of del in one
 // transaction, both recorded in the audit trail: what a data entry grid saves.
 func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (WriteCounts, int, error) {
+	return s.SaveEntryAccepting(ctx, set, del, nil, src)
+}
+
+// SaveEntryAccepting is SaveEntry for a grid whose figures break quality rules
+// the officer was shown: the warnings are recorded as accepted, open, in the
+// same transaction as the figures.
+func (s *Store) SaveEntryAccepting(ctx context.Context, set, del []Value, warnings []Breach, src Source) (WriteCounts, int, error) {
 	if src.User == "" {
 		src.User = CurrentUser()
 	}
@@ -115,9 +122,11 @@ func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (Wr
 			return err
 		}
 		if len(set) > 0 {
-			wc, err = setValues(ctx, conn, tx, set, src)
+			if wc, err = setValues(ctx, conn, tx, set, src); err != nil {
+				return err
+			}
 		}
-		return err
+		return recordWarnings(ctx, tx, warnings, src)
 	})
 	if err != nil {
 		return WriteCounts{}, 0, err
