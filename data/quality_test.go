@@ -170,8 +170,8 @@ func TestCrossRulesInBatchAndAgainstStored(t *testing.T) {
 	}
 	bw := writeBatch(t, w.s, Batch{FileName: "f.csv"}, []Value{
 		w.value("NHA", "2024Q1", 0), w.value("NHA_VND", "2024Q1", 80), // only_if, both in the file
-		w.value("NHA_VND", "2024Q2", 300), // at_most against the stored 2 houses: 300 > 200
-		w.value("LUOT", "2024Q3", 4),      // at_least against the stored 5 campaigns
+		w.value("NHA_VND", "2024Q2", 300),                         // at_most against the stored 2 houses: 300 > 200
+		w.value("LUOT", "2024Q3", 4),                              // at_least against the stored 5 campaigns
 		w.value("DOT", "2024Q4", 1), w.value("LUOT", "2024Q4", 1), // fine
 		w.value("NHA_VND", "2025Q1", 9000), // outside the program's dates
 	})
