@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"danvan/data"
+)
+
+// The preview lists a value outside its plausible range as a warning, apart from
+// the problems; Import stays disabled until the officer ticks that the warnings
+// are checked, and the import records the warning, open. The Data quality view
+// lists it, and marking it checked with a comment takes it off the open list
+// and into the value's history.
+func TestImportWarningAcceptedThenChecked(t *testing.T) {
+	s, st, w := newImportScreen(t)
+	ctx := context.Background()
+	path := writeFile(t, "qua.csv", "Mã địa bàn,Mã chỉ tiêu,Kỳ báo cáo,Giá trị,Đơn vị\n"+
+		"06484,QUA_VND,Quý 3/2024,25000000,BCHQS-CL\n"+
+		"06484,TT_DOT,Quý 3/2024,3,BCHQS-CL\n")
+	s.AddFiles([]string{path})
+	s.work.Wait()
+	f := s.Files[0]
+	if f.State != FileChecked || len(f.Result.Warnings) != 1 || len(f.Result.Problems) != 0 {
+		t.Fatalf("preview: state %v, %+v", f.State, f.Result)
+	}
+	want := "⚠ Dòng 2, cột “Giá trị”: 25000000 nằm ngoài khoảng hợp lý 0–500 của QUA_VND (triệu đồng) cho một địa bàn trong một quý; hãy kiểm tra đơn vị tính"
+	if !s.warningBox.Visible() || s.Warnings.Text != want {
+		t.Errorf("warnings shown: %q, want %q", s.Warnings.Text, want)
+	}
+	if s.problemBox.Visible() {
+		t.Error("a warning is shown among the problems")
+	}
+	if !containsText(renderedTexts(w), "Vẫn nhập, tôi đã kiểm tra các cảnh báo") {
+		t.Errorf("no acceptance box; shown: %q", renderedTexts(w))
+	}
+	if !s.ImportButton.Disabled() {
+		t.Fatal("Import is enabled before the warnings are accepted")
+	}
+	test.Tap(s.AcceptWarnings)
+	if s.ImportButton.Disabled() {
+		t.Fatalf("Import is disabled once the warnings are accepted: %q", s.Status.Text)
+	}
+	test.Tap(s.ImportButton)
+	s.work.Wait()
+	if f.State != FileImported || f.Result.BatchID == 0 {
+		t.Fatalf("after Import: state %v, %+v, err %v", f.State, f.Result, f.Err)
+	}
+
+	q := NewQuality(st, w)
+	w.SetContent(q.view())
+	w.Resize(fyne.NewSize(1280, 720))
+	q.reload()
+	q.work.Wait()
+	// The demo's own accepted warning, and the import's.
+	if len(q.Rows) != 2 || q.Rows[1].BatchID != f.Result.BatchID || q.Rows[1].IndicatorCode != "QUA_VND" {
+		t.Fatalf("open warnings listed: %+v", q.Rows)
+	}
+	if texts := renderedTexts(w); !containsText(texts, "25000000 nằm ngoài khoảng hợp lý") {
+		t.Errorf("the warning is not shown; shown: %q", texts)
+	}
+	if !q.CheckButton.Disabled() {
+		t.Error("Mark checked is enabled with nothing selected")
+	}
+	q.Select(1)
+	test.Type(q.Comment, "Đơn vị ghi nhầm đồng thay cho triệu đồng; đã yêu cầu báo cáo lại")
+	test.Tap(q.CheckButton)
+	q.work.Wait()
+	if len(q.Rows) != 1 || q.Rows[0].IndicatorCode != "KHAM_BENH" {
+		t.Fatalf("still open after checking: %+v", q.Rows)
+	}
+	q.Status.SetSelectedIndex(1)
+	q.work.Wait()
+	if len(q.Rows) != 1 || q.Rows[0].Comment != "Đơn vị ghi nhầm đồng thay cho triệu đồng; đã yêu cầu báo cáo lại" || q.Rows[0].Status != data.WarningChecked {
+		t.Fatalf("checked warnings: %+v", q.Rows)
+	}
+	c := q.Rows[0]
+	hist, err := st.History(ctx, c.IndicatorID, c.LocalityID, c.UnitID, c.Period)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := hist[len(hist)-1]; last.Source != data.SourceChecked || !strings.Contains(last.Comment, "báo cáo lại") {
+		t.Errorf("history ends with %+v", last)
+	}
+}
