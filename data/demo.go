@@ -52,7 +52,7 @@ var demoIndicators = []demoIndicator{
 // beyond their range in 2026Q3, and the demo records that as an accepted warning
 // still to be checked.
 var demoRules = []Rule{
-	{Kind: RuleRange, Indicator: "TT_DOT", Max: 20},
+	{Kind: RuleRange, Indicator: "TT_DOT", Max: 50},
 	{Kind: RuleRange, Indicator: "TT_LUOT", Max: 2000},
 	{Kind: RuleRange, Indicator: "NGAY_CONG", Max: 2000},
 	{Kind: RuleRange, Indicator: "DUONG_KM", Max: 10},

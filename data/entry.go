@@ -44,19 +44,21 @@ type EntryGrid struct {
 	Localities []Locality
 	Targets    []Target
 	Values     []ValueRow // of exactly that period
+	Gate       *Gate      // the quality rules the cells are checked against
 }
 
-// EntryGrid reads the grid's three parts at once, each on its own connection: at
+// EntryGrid reads the grid's four parts at once, each on its own connection: at
 // national scale each takes tens of milliseconds.
 func (s *Store) EntryGrid(ctx context.Context, programID, unitID int64, p period.Period) (EntryGrid, error) {
 	var g EntryGrid
-	var errs [3]error
+	var errs [4]error
 	var wg sync.WaitGroup
 	wg.Go(func() { g.Localities, errs[0] = s.EntryLocalities(ctx, programID, unitID, p) })
 	wg.Go(func() { g.Targets, errs[1] = s.EntryTargets(ctx, programID, p) })
 	wg.Go(func() {
 		g.Values, errs[2] = s.Values(ctx, ValueFilter{ProgramID: programID, UnitID: unitID, Period: p})
 	})
+	wg.Go(func() { g.Gate, errs[3] = s.Gate(ctx) })
 	wg.Wait()
 	return g, errors.Join(errs[:]...)
 }

@@ -472,33 +472,46 @@ func (g *Gate) pair(c gateCross, a, b Value) (Breach, bool) {
 	return br, !g.wasAccepted(br)
 }
 
+// Value checks v against the ranges, and against the rules between two
+// indicators where v is A; other gives B's figure for v's locality, period and
+// unit, when there is one. What data entry shows for a cell.
+func (g *Gate) Value(v Value, other func(indicatorID int64) (float64, bool)) []Breach {
+	out := g.Range(v)
+	for _, c := range g.cross[v.IndicatorID] {
+		if c.a != v.IndicatorID {
+			continue // judged from A's side, once
+		}
+		figure, ok := other(c.b)
+		if !ok {
+			continue
+		}
+		b := v
+		b.IndicatorID, b.Value = c.b, figure
+		if br, ok := g.pair(c, v, b); ok {
+			out = append(out, br)
+		}
+	}
+	return out
+}
+
 // Check checks values against every rule: each against the ranges, and each
 // pair of the same locality, period and unit against the rules between two
-// indicators. What data entry shows while a grid is typed.
+// indicators.
 func (g *Gate) Check(vals []Value) []Breach {
 	type key struct {
 		ind, loc, unit int64
 		p              period.Period
 	}
-	at := make(map[key]Value, len(vals))
+	at := make(map[key]float64, len(vals))
 	for _, v := range vals {
-		at[key{v.IndicatorID, v.LocalityID, v.UnitID, v.Period}] = v
+		at[key{v.IndicatorID, v.LocalityID, v.UnitID, v.Period}] = v.Value
 	}
 	var out []Breach
 	for _, v := range vals {
-		out = append(out, g.Range(v)...)
-		for _, c := range g.cross[v.IndicatorID] {
-			if c.a != v.IndicatorID {
-				continue // judged from A's side, once
-			}
-			b, ok := at[key{c.b, v.LocalityID, v.UnitID, v.Period}]
-			if !ok {
-				continue
-			}
-			if br, ok := g.pair(c, v, b); ok {
-				out = append(out, br)
-			}
-		}
+		out = append(out, g.Value(v, func(ind int64) (float64, bool) {
+			f, ok := at[key{ind, v.LocalityID, v.UnitID, v.Period}]
+			return f, ok
+		})...)
 	}
 	return out
 }

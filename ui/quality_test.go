@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
 )
@@ -85,5 +86,52 @@ func TestImportWarningAcceptedThenChecked(t *testing.T) {
 	}
 	if last := hist[len(hist)-1]; last.Source != data.SourceChecked || !strings.Contains(last.Comment, "báo cáo lại") {
 		t.Errorf("history ends with %+v", last)
+	}
+}
+
+// A cell whose figure breaks a rule is marked as a warning, not invalid, with the
+// rule in its status text; saving asks first, and saving anyway records the
+// warning, open.
+func TestEntryWarnsAndAsksBeforeSaving(t *testing.T) {
+	e, st, _ := newEntryScreen(t)
+	ctx := context.Background()
+	col := -1
+	for j, in := range e.Indicators {
+		if in.Code == "QUA_VND" {
+			col = j + 1
+		}
+	}
+	id := widget.TableCellID{Row: 0, Col: col}
+	e.Table.Select(id)
+	e.SetCell(id, "25000000")
+	if p := e.CellProblem(0, col); p != "" {
+		t.Fatalf("a warning is shown as invalid: %q", p)
+	}
+	want := "⚠ 25000000 nằm ngoài khoảng hợp lý 0–500 của QUA_VND (triệu đồng) cho một địa bàn trong một quý; hãy kiểm tra đơn vị tính"
+	if got := e.CellWarning(0, col); got != want || !e.Warning.Visible() || e.Warning.Text != want {
+		t.Fatalf("cell warning %q (shown %v: %q), want %q", got, e.Warning.Visible(), e.Warning.Text, want)
+	}
+	e.Save(nil)
+	if e.WarningButtons[0] == nil {
+		t.Fatal("saving did not ask about the warning")
+	}
+	test.Tap(e.WarningButtons[1]) // Cancel: nothing written
+	e.work.Wait()
+	if !e.Dirty() {
+		t.Fatal("cancelled save wrote the grid")
+	}
+	e.Save(nil)
+	test.Tap(e.WarningButtons[0])
+	e.work.Wait()
+	if e.Dirty() {
+		t.Fatalf("not saved: %q", e.Message.Text)
+	}
+	open, err := st.QualityWarnings(ctx, data.WarningFilter{Status: data.WarningOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := open[len(open)-1]
+	if last.Source != "entry" || last.IndicatorCode != "QUA_VND" || last.Value.Value != 25000000 || last.LocalityID != e.Rows[0].ID {
+		t.Errorf("recorded %+v", last)
 	}
 }

@@ -33,7 +33,7 @@ type jsonResult struct {
 	Imported        bool               `json:"imported"`
 	DryRun          bool               `json:"dry_run"`
 	Errors          []importer.Problem `json:"errors"`
-	Warnings        []importer.Problem `json:"warnings"` // values that break a quality rule; see --accept-warnings
+	Warnings        []importer.Problem `json:"warnings"`
 	Changes         []importer.Change  `json:"changes"` // the first values changed, old and new
 }
 
