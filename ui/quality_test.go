@@ -135,3 +135,55 @@ func TestEntryWarnsAndAsksBeforeSaving(t *testing.T) {
 		t.Errorf("recorded %+v", last)
 	}
 }
+
+// The program's rules are listed in its rules editor; a proposal from the values
+// held fills in ranges marked proposed, a rule with a factor of 0 is refused with
+// the reason, and saving stores the edited set.
+func TestRulesEditorProposesAndSaves(t *testing.T) {
+	st := writableDemo(t)
+	ctx := context.Background()
+	s, w := newProgramsOn(t, st)
+	if s.Selected.Code == "" || s.RulesButton.Disabled() {
+		t.Fatalf("no program selected (%q)", s.Selected.Code)
+	}
+	test.Tap(s.RulesButton)
+	s.work.Wait()
+	r := s.Rules
+	if len(r.Rows) != 12 {
+		t.Fatalf("%d rules listed, the demo has 12", len(r.Rows))
+	}
+	if !containsText(renderedTexts(w), "Khoảng hợp lý") {
+		t.Errorf("no ranges section; shown %q", renderedTexts(w))
+	}
+	test.Tap(r.Propose)
+	s.work.Wait()
+	proposed := 0
+	for _, row := range r.Rows {
+		if row.Proposed.Visible() {
+			proposed++
+		}
+	}
+	if proposed == 0 || len(r.Rows) != 12 {
+		t.Fatalf("%d ranges proposed, %d rows", proposed, len(r.Rows))
+	}
+	test.Tap(r.AddCross)
+	row := r.Rows[len(r.Rows)-1]
+	row.Indicator.SetSelected("NHA_TN_VND")
+	row.Other.SetSelected("NHA_TN")
+	row.Factor.SetText("0")
+	test.Tap(r.Save)
+	s.work.Wait()
+	if !r.Message.Visible() || !strings.Contains(r.Message.Text, "phải lớn hơn 0") {
+		t.Fatalf("a factor of 0: %q", r.Message.Text)
+	}
+	row.Factor.SetText("120")
+	test.Tap(r.Save)
+	s.work.Wait()
+	rules, err := st.Rules(ctx, s.Selected.ID)
+	if err != nil || len(rules) != 13 {
+		t.Fatalf("saved %d rules: %+v %v", len(rules), rules, err)
+	}
+	if last := rules[len(rules)-1]; last != (data.Rule{Kind: data.RuleAtMost, Indicator: "NHA_TN_VND", Other: "NHA_TN", Factor: 120}) {
+		t.Errorf("the new rule saved as %+v", last)
+	}
+}
