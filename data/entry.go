@@ -44,19 +44,21 @@ type EntryGrid struct {
 	Localities []Locality
 	Targets    []Target
 	Values     []ValueRow // of exactly that period
+	Gate       *Gate      // the quality rules the cells are checked against
 }
 
-// EntryGrid reads the grid's three parts at once, each on its own connection: at
+// EntryGrid reads the grid's four parts at once, each on its own connection: at
 // national scale each takes tens of milliseconds.
 func (s *Store) EntryGrid(ctx context.Context, programID, unitID int64, p period.Period) (EntryGrid, error) {
 	var g EntryGrid
-	var errs [3]error
+	var errs [4]error
 	var wg sync.WaitGroup
 	wg.Go(func() { g.Localities, errs[0] = s.EntryLocalities(ctx, programID, unitID, p) })
 	wg.Go(func() { g.Targets, errs[1] = s.EntryTargets(ctx, programID, p) })
 	wg.Go(func() {
 		g.Values, errs[2] = s.Values(ctx, ValueFilter{ProgramID: programID, UnitID: unitID, Period: p})
 	})
+	wg.Go(func() { g.Gate, errs[3] = s.Gate(ctx) })
 	wg.Wait()
 	return g, errors.Join(errs[:]...)
 }
@@ -101,6 +103,13 @@ func (s *Store) DeleteValues(ctx context.Context, vals []Value, src Source) (int
 // SaveEntry writes set and deletes the values with the keys of del in one
 // transaction, both recorded in the audit trail: what a data entry grid saves.
 func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (WriteCounts, int, error) {
+	return s.SaveEntryAccepting(ctx, set, del, nil, src)
+}
+
+// SaveEntryAccepting is SaveEntry for a grid whose figures break quality rules
+// the officer was shown: the warnings are recorded as accepted, open, in the
+// same transaction as the figures.
+func (s *Store) SaveEntryAccepting(ctx context.Context, set, del []Value, warnings []Breach, src Source) (WriteCounts, int, error) {
 	if src.User == "" {
 		src.User = CurrentUser()
 	}
@@ -115,9 +124,11 @@ func (s *Store) SaveEntry(ctx context.Context, set, del []Value, src Source) (Wr
 			return err
 		}
 		if len(set) > 0 {
-			wc, err = setValues(ctx, conn, tx, set, src)
+			if wc, err = setValues(ctx, conn, tx, set, src); err != nil {
+				return err
+			}
 		}
-		return err
+		return recordWarnings(ctx, tx, warnings, src)
 	})
 	if err != nil {
 		return WriteCounts{}, 0, err

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"danvan/data/message"
 	"danvan/data/period"
 )
 
@@ -185,6 +186,10 @@ type Change struct {
 	By               string
 	At               time.Time
 	oldBatch         int64 // the batch that wrote Old
+	// For SourceWarning and SourceChecked: the rule the figure New breaks, and
+	// the comment of the officer who checked it.
+	Rule    message.Text
+	Comment string
 }
 
 // valueKeyWhere finds one value by its primary key; valueKeyArgs gives its arguments.
@@ -233,7 +238,7 @@ func (s *Store) History(ctx context.Context, indicatorID, localityID, unitID int
 		added.New = &v
 	}
 	if added.BatchID == 0 {
-		return hist, nil
+		return s.qualityHistory(ctx, indicatorID, localityID, unitID, p, hist)
 	}
 	var at string
 	err = s.ro.QueryRowContext(ctx, "SELECT imported_by, imported_at FROM import_batch WHERE id = ?", added.BatchID).Scan(&added.By, &at)
@@ -241,5 +246,5 @@ func (s *Store) History(ctx context.Context, indicatorID, localityID, unitID int
 		return nil, fmt.Errorf("history: import batch %d: %w", added.BatchID, err)
 	}
 	added.At, _ = time.Parse(time.RFC3339, at)
-	return append([]Change{added}, hist...), nil
+	return s.qualityHistory(ctx, indicatorID, localityID, unitID, p, append([]Change{added}, hist...))
 }

@@ -73,6 +73,7 @@ type Main struct {
 	Charts     *Charts
 	Import     *Import
 	Units      *Units
+	Quality    *Quality
 
 	work sync.WaitGroup // first-run check, demo load, file operations
 
@@ -137,7 +138,7 @@ func (m *Main) menu() *fyne.MainMenu {
 	exportValues.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyE, Modifier: fyne.KeyModifierShortcutDefault}
 	exportWide := fyne.NewMenuItem(lang.L("Export values, a column per indicator…"), func() { m.exportValues(true) })
 	view := []*fyne.MenuItem{find, fyne.NewMenuItemSeparator()}
-	for i, name := range []string{lang.L("Dashboard"), lang.L("Localities"), lang.L("Programs"), lang.L("Values"), lang.L("Data entry"), lang.L("Charts"), lang.L("Import reports"), lang.L("Units")} {
+	for i, name := range []string{lang.L("Dashboard"), lang.L("Localities"), lang.L("Programs"), lang.L("Values"), lang.L("Data entry"), lang.L("Charts"), lang.L("Import reports"), lang.L("Units"), lang.L("Data quality")} {
 		it := fyne.NewMenuItem(name, func() { m.nav.Select(i) })
 		it.Shortcut = &desktop.CustomShortcut{KeyName: fyne.KeyName(strconv.Itoa(i + 1)), Modifier: fyne.KeyModifierShortcutDefault}
 		view = append(view, it)
@@ -204,7 +205,9 @@ func (m *Main) SetStore(s *data.Store) {
 	}
 	m.Charts.Thresholds = func() (float64, float64) { return Thresholds(m.app) }
 	m.Units = NewUnits(s, m.win)
-	m.screens = []screen{m.Dashboard, m.Localities, m.Programs, m.Values, m.Entry, m.Charts, m.Import, m.Units}
+	m.Quality = NewQuality(s, m.win)
+	m.Quality.OnChanged = m.dataChanged
+	m.screens = []screen{m.Dashboard, m.Localities, m.Programs, m.Values, m.Entry, m.Charts, m.Import, m.Units, m.Quality}
 	for _, sc := range m.screens {
 		sc.reload()
 	}
@@ -290,6 +293,7 @@ func (m *Main) dataChanged() {
 		t.reload()
 	}
 	m.Units.reload()
+	m.Quality.load()
 }
 
 // Close closes the open database, if any. main calls it after the window closes.

@@ -27,7 +27,7 @@ type entryStore interface {
 	ProgramByCode(ctx context.Context, code string) (data.Program, error)
 	Units(ctx context.Context) ([]data.Unit, error)
 	EntryGrid(ctx context.Context, programID, unitID int64, p period.Period) (data.EntryGrid, error)
-	SaveEntry(ctx context.Context, set, del []data.Value, src data.Source) (data.WriteCounts, int, error)
+	SaveEntryAccepting(ctx context.Context, set, del []data.Value, warnings []data.Breach, src data.Source) (data.WriteCounts, int, error)
 	History(ctx context.Context, indicatorID, localityID, unitID int64, p period.Period) ([]data.Change, error)
 }
 
@@ -55,6 +55,7 @@ type Entry struct {
 	Table                 *entryTable
 	Info                  *widget.Label // the selected cell
 	Problem               *widget.Label // why the selected cell is invalid
+	Warning               *widget.Label // the quality rules the selected cell breaks
 	Message               *widget.Label // save results and refusals
 	SaveButton            *widget.Button
 	HistoryButton         *widget.Button
@@ -84,6 +85,10 @@ type Entry struct {
 	confirm dialog.Dialog // the open "save changes?" question
 	// ConfirmButtons are the open question's Save, Don't save and Cancel, for tests.
 	ConfirmButtons [3]*widget.Button
+	// WarningButtons are the "save anyway?" question's Save anyway and Cancel.
+	WarningButtons [2]*widget.Button
+
+	gate *data.Gate // the quality rules of the grid loaded last
 }
 
 // entryTable is a table that takes keys like a spreadsheet.
@@ -107,6 +112,10 @@ func NewEntry(store entryStore, win fyne.Window) *Entry {
 	e.Problem.Importance = widget.DangerImportance
 	e.Problem.Wrapping = fyne.TextWrapWord
 	e.Problem.Hide()
+	e.Warning = widget.NewLabel("")
+	e.Warning.Importance = widget.WarningImportance
+	e.Warning.Wrapping = fyne.TextWrapWord
+	e.Warning.Hide()
 	e.Message = widget.NewLabel("")
 	e.Message.Wrapping = fyne.TextWrapWord
 	e.Message.Hide()
@@ -153,7 +162,7 @@ func NewEntry(store entryStore, win fyne.Window) *Entry {
 		newColumns([]float32{300, 240, 0}, 2, field(lang.L("Program"), e.Program), field(lang.L("Period"), e.Period), field(lang.L("Unit"), e.Unit)),
 		lowLabel(lang.L("Type a number to fill the selected cell; Enter, Tab and the arrows move, Delete clears, Ctrl+V pastes a block copied from Excel, Ctrl+S saves.")),
 	)
-	bottom := container.NewVBox(e.Problem, e.Message,
+	bottom := container.NewVBox(e.Problem, e.Warning, e.Message,
 		container.NewBorder(nil, nil, nil, container.NewHBox(e.HistoryButton, e.SaveButton), e.Info))
 	e.root = container.NewBorder(top, bottom, nil, nil, t)
 	e.showCell()
@@ -429,6 +438,7 @@ func (e *Entry) loadGrid(ctx context.Context, prog data.Program, p period.Period
 			showError(err, e.win)
 			return
 		}
+		e.gate = grid.Gate
 		e.setGrid(locs, inds, cells)
 	})
 }
@@ -574,6 +584,9 @@ func (e *Entry) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
 		} else if e.problem(id) != "" {
 			imp = widget.DangerImportance
 			bg = withAlpha(theme.Color(theme.ColorNameError), 0x40)
+		} else if len(e.ruleWarnings(id)) > 0 {
+			imp = widget.WarningImportance
+			bg = withAlpha(theme.Color(theme.ColorNameWarning), 0x40)
 		} else if text == "" && c.had {
 			text = "—" // cleared: deleted on save
 			imp = widget.DangerImportance
@@ -615,6 +628,7 @@ func (e *Entry) showCell() {
 			e.Info.SetText("")
 		}
 		e.Problem.Hide()
+		e.Warning.Hide()
 		return
 	}
 	loc := e.Rows[id.Row]
@@ -636,6 +650,12 @@ func (e *Entry) showCell() {
 		e.Problem.Show()
 	} else {
 		e.Problem.Hide()
+	}
+	if w := e.CellWarning(id.Row, id.Col); w != "" {
+		e.Warning.SetText(w)
+		e.Warning.Show()
+	} else {
+		e.Warning.Hide()
 	}
 }
 
@@ -662,6 +682,66 @@ func (e *Entry) CellText(row, col int) string {
 // CellProblem is why a cell is invalid, "" when it is not.
 func (e *Entry) CellProblem(row, col int) string {
 	return e.problem(widget.TableCellID{Row: row, Col: col})
+}
+
+// CellWarning names the quality rules a cell's figure breaks, one a line; ""
+// when it breaks none.
+func (e *Entry) CellWarning(row, col int) string {
+	var lines []string
+	for _, b := range e.ruleWarnings(widget.TableCellID{Row: row, Col: col}) {
+		lines = append(lines, "⚠ "+lang.L(b.Msg.Template, b.Msg.Args))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// figure is a cell's value as typed, when it holds a valid number.
+func (e *Entry) figure(row, j int) (float64, bool) {
+	v, empty, reason := e.parse(e.Indicators[j], e.Cells[row][j].text)
+	return v, !empty && reason == ""
+}
+
+// ruleWarnings are the quality rules a cell's figure breaks, as typed: alone,
+// and beside the other figures of its row (same locality, period and unit).
+func (e *Entry) ruleWarnings(id widget.TableCellID) []data.Breach {
+	_, p, unit, ok := e.selection()
+	if e.gate == nil || !ok || id.Row < 0 || id.Row >= len(e.Cells) || id.Col < 1 || id.Col > len(e.Indicators) {
+		return nil
+	}
+	v, ok := e.figure(id.Row, id.Col-1)
+	if !ok {
+		return nil
+	}
+	val := data.Value{IndicatorID: e.Indicators[id.Col-1].ID, LocalityID: e.Rows[id.Row].ID, UnitID: unit, Period: p, Value: v}
+	return e.gate.Value(val, func(ind int64) (float64, bool) {
+		for j, in := range e.Indicators {
+			if in.ID == ind {
+				return e.figure(id.Row, j)
+			}
+		}
+		return 0, false
+	})
+}
+
+// changedWarnings are the rules that the changed cells break, alone or as
+// either figure of a pair: what saving asks the officer to accept.
+func (e *Entry) changedWarnings() []data.Breach {
+	var out []data.Breach
+	for i := range e.Cells {
+		for j := range e.Cells[i] {
+			for _, b := range e.ruleWarnings(widget.TableCellID{Row: i, Col: j + 1}) {
+				changed := e.Cells[i][j].changed()
+				for k, in := range e.Indicators {
+					if b.Other != nil && in.ID == b.Other.IndicatorID && e.Cells[i][k].changed() {
+						changed = true
+					}
+				}
+				if changed {
+					out = append(out, b)
+				}
+			}
+		}
+	}
+	return out
 }
 
 func (e *Entry) commitEdit() {
@@ -875,11 +955,60 @@ func (e *Entry) Save(then func()) {
 		}
 		return
 	}
+	warnings := e.changedWarnings()
+	if len(warnings) == 0 {
+		e.write(prog.ID, set, del, nil, then)
+		return
+	}
+	e.confirmWarnings(warnings, func() { e.write(prog.ID, set, del, warnings, then) })
+}
+
+// confirmWarnings lists the rules the figures about to be saved break, and
+// runs save if the officer saves anyway.
+func (e *Entry) confirmWarnings(warnings []data.Breach, save func()) {
+	lines := []string{lang.L("These figures break a quality rule of the program. Save them anyway? The warnings are kept under Data quality until someone checks them.")}
+	for i, b := range warnings {
+		if i == 10 {
+			lines = append(lines, lang.L("… and {{.N}} more", map[string]any{"N": len(warnings) - i}))
+			break
+		}
+		loc := ""
+		if l, ok := e.localityOf(b.LocalityID); ok {
+			loc = l.Name + " — "
+		}
+		lines = append(lines, "⚠ "+loc+lang.L(b.Msg.Template, b.Msg.Args))
+	}
+	var d *dialog.CustomDialog
+	anyway := widget.NewButtonWithIcon(lang.L("Save anyway"), theme.DocumentSaveIcon(), func() {
+		d.Hide()
+		save()
+	})
+	anyway.Importance = widget.WarningImportance
+	cancel := widget.NewButton(lang.L("Cancel"), func() { d.Hide() })
+	text := widget.NewLabel(strings.Join(lines, "\n"))
+	text.Wrapping = fyne.TextWrapWord
+	d = dialog.NewCustomWithoutButtons(lang.L("Figures to check"), container.NewVScroll(text), e.win)
+	d.SetButtons([]fyne.CanvasObject{cancel, anyway})
+	d.Resize(fyne.NewSize(640, 360))
+	e.WarningButtons = [2]*widget.Button{anyway, cancel}
+	d.Show()
+}
+
+func (e *Entry) localityOf(id int64) (data.Locality, bool) {
+	for _, l := range e.Rows {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return data.Locality{}, false
+}
+
+// write saves set and del, and records the warnings accepted with them.
+func (e *Entry) write(programID int64, set, del []data.Value, warnings []data.Breach, then func()) {
 	e.SaveButton.Disable()
 	ctx := e.ctx
-	programID := prog.ID
 	background(&e.work, func() {
-		wc, n, err := e.store.SaveEntry(ctx, set, del, data.Source{Kind: "entry"})
+		wc, n, err := e.store.SaveEntryAccepting(ctx, set, del, warnings, data.Source{Kind: "entry"})
 		fyne.Do(func() {
 			e.SaveButton.Enable()
 			if ctx.Err() != nil {

@@ -141,6 +141,12 @@ type Import struct {
 	problemBox             fyne.CanvasObject
 	empty                  fyne.CanvasObject
 
+	// Values that break a quality rule: listed apart from the problems, and
+	// written only once AcceptWarnings is ticked.
+	Warnings       *widget.Label
+	AcceptWarnings *widget.Check
+	warningBox     fyne.CanvasObject
+
 	// Batch history.
 	Batches       []data.Batch
 	History       *widget.Table
@@ -243,6 +249,7 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	)
 	s.FileList.OnSelected = func(id widget.ListItemID) {
 		s.selected = id
+		s.AcceptWarnings.SetChecked(false) // each file's warnings are accepted on their own
 		s.showSelected()
 	}
 
@@ -258,6 +265,18 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	s.ImportButton = widget.NewButtonWithIcon(lang.L("Import"), theme.UploadIcon(), s.importSelected)
 	s.ImportButton.Importance = widget.HighImportance
 	s.ImportButton.Disable()
+	s.Warnings = widget.NewLabel("")
+	s.Warnings.Importance = widget.WarningImportance
+	s.Warnings.Wrapping = fyne.TextWrapWord
+	s.AcceptWarnings = widget.NewCheck(lang.L("Import anyway, I have checked the warnings"), func(bool) {
+		if !s.quiet {
+			s.showSelected()
+		}
+	})
+	warnings := container.NewVScroll(s.Warnings)
+	warnings.SetMinSize(fyne.NewSize(0, 110))
+	s.warningBox = container.NewBorder(nil, s.AcceptWarnings, nil, nil, warnings)
+	s.warningBox.Hide()
 
 	s.History = s.newHistoryTable()
 	s.Undo = widget.NewButtonWithIcon(lang.L("Undo"), theme.ContentUndoIcon(), s.confirmUndo)
@@ -287,7 +306,7 @@ func NewImport(store importStore, w fyne.Window) *Import {
 	s.Changes = widget.NewLabel("")
 	s.changesBox = container.NewVScroll(s.Changes)
 	head := container.NewVBox(s.FileName, s.Info, s.Status)
-	foot := container.NewBorder(nil, nil, nil, s.ImportButton, s.Detail)
+	foot := container.NewVBox(s.warningBox, container.NewBorder(nil, nil, nil, s.ImportButton, s.Detail))
 	s.preview = container.NewBorder(head, foot, nil, nil, container.NewStack(s.problemBox, s.changesBox))
 	s.empty = container.NewCenter(lowLabel(lang.L("Choose a file to check it.")))
 	s.preview.Hide()
@@ -548,6 +567,7 @@ func (s *Import) start(f *ImportFile, opt importer.Options, real bool) {
 	s.showSelected()
 	run := opt
 	run.DryRun = !real
+	run.AcceptWarnings = real && s.AcceptWarnings.Checked
 	background(&s.work, func() {
 		res, err := s.readFile(ctx, j, f.Path, run)
 		fyne.Do(func() {
@@ -682,7 +702,10 @@ func (s *Import) canImport(f *ImportFile) bool {
 	if r.Refused || r.AlreadyImported != 0 || r.Rows-r.Rejected <= 0 {
 		return false
 	}
-	return len(r.Problems) == 0 || f.opt.ValidOnly
+	if len(r.Problems) > 0 && !f.opt.ValidOnly {
+		return false
+	}
+	return len(r.Warnings) == 0 || s.AcceptWarnings.Checked
 }
 
 func (s *Import) selectedFile() *ImportFile {
@@ -722,6 +745,8 @@ func (s *Import) fileState(f *ImportFile) (string, widget.Importance) {
 		return lang.L("Already imported (batch {{.ID}})", map[string]any{"ID": r.AlreadyImported}), widget.WarningImportance
 	case len(r.Problems) > 0:
 		return lang.L("{{.N}} problems", map[string]any{"N": formatCount(len(r.Problems))}), widget.DangerImportance
+	case len(r.Warnings) > 0:
+		return lang.L("{{.N}} warnings", map[string]any{"N": formatCount(len(r.Warnings))}), widget.WarningImportance
 	}
 	return lang.L("Ready: {{.N}} values", map[string]any{"N": formatCount(r.Rows)}), widget.MediumImportance
 }
@@ -768,6 +793,7 @@ func (s *Import) showSelected() {
 	if len(s.Rows) > 0 {
 		s.Detail.SetText(lang.L("Click a problem to read it whole. Click a column heading to sort."))
 	}
+	s.showWarnings(f)
 	text, imp := s.status(f)
 	s.Status.SetText(text)
 	s.Status.Importance = imp
@@ -885,6 +911,9 @@ func (s *Import) status(f *ImportFile) (string, widget.Importance) {
 			map[string]any{"N": formatCount(len(r.Problems))}), widget.DangerImportance
 	case r.Rows == 0:
 		text, imp = lang.L("The file holds no values."), widget.WarningImportance
+	case len(r.Warnings) > 0:
+		text, imp = lang.L("{{.N}} values break a quality rule of their program (listed below): check them with the unit. Import is possible once you tick “Import anyway, I have checked the warnings”; they are then kept under Data quality until checked.",
+			map[string]any{"N": formatCount(len(r.Warnings))}), widget.WarningImportance
 	default:
 		text = lang.L("No problems found. Press Import to write these values.")
 	}
@@ -1249,4 +1278,33 @@ func (l *fillColumnLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		min = min.Max(o.MinSize())
 	}
 	return min
+}
+
+// showWarnings lists the selected file's warnings, in the officer's language,
+// above the Import button with the box that accepts them.
+func (s *Import) showWarnings(f *ImportFile) {
+	ws := f.Result.Warnings
+	if len(ws) == 0 || (f.State != FileChecked && f.State != FileImported) {
+		s.warningBox.Hide()
+		return
+	}
+	lines := make([]string, 0, len(ws))
+	for _, w := range ws {
+		msg := w.Message
+		if w.Template != "" {
+			msg = lang.L(w.Template, w.Args)
+		}
+		line := lang.L("Line {{.Line}}", map[string]any{"Line": lineText(w.Line)})
+		if w.Column != "" {
+			line += ", " + lang.L("column “{{.Column}}”", map[string]any{"Column": w.Column})
+		}
+		lines = append(lines, "⚠ "+line+": "+msg)
+	}
+	s.Warnings.SetText(strings.Join(lines, "\n"))
+	if f.State == FileImported {
+		s.AcceptWarnings.Hide()
+	} else {
+		s.AcceptWarnings.Show()
+	}
+	s.warningBox.Show()
 }

@@ -31,6 +31,7 @@ type programStore interface {
 	SaveProgram(ctx context.Context, p data.Program) (data.Program, error)
 	SaveIndicator(ctx context.Context, in data.Indicator) (data.Indicator, error)
 	targetStore
+	rulesStore
 }
 
 // Programs lists the coordination programs and shows one in full: its key contents,
@@ -50,6 +51,8 @@ type Programs struct {
 	Form                                 *ProgramForm   // the open form, for tests
 	Targets                              *Targets       // the open targets grid, for tests
 	TargetsClose                         *widget.Button // its Close button, for tests
+	RulesButton                          *widget.Button
+	Rules                                *RulesEditor // the open rules editor, for tests
 
 	OnChanged func() // called after a program or its targets are saved
 
@@ -88,7 +91,11 @@ func NewPrograms(store programStore, win fyne.Window) *Programs {
 	s.TargetsButton = widget.NewButtonWithIcon(lang.L("Targets…"), theme.GridIcon(), s.openTargets)
 	s.EditButton.Disable()
 	s.TargetsButton.Disable()
-	bar := container.NewHBox(s.NewButton, s.EditButton, s.TargetsButton)
+	s.RulesButton = widget.NewButtonWithIcon(lang.L("Quality rules…"), theme.WarningIcon(), func() {
+		s.Rules = newRulesEditor(s.store, s.win, s.ctx, &s.work, s.Selected, s.OnChanged)
+	})
+	s.RulesButton.Disable()
+	bar := container.NewHBox(s.NewButton, s.EditButton, s.TargetsButton, s.RulesButton)
 	split := container.NewHSplit(s.List, container.NewVScroll(container.NewPadded(s.Detail)))
 	split.Offset = 0.3
 	s.root = container.NewBorder(bar, nil, nil, nil, split)
@@ -123,6 +130,7 @@ func (s *Programs) refresh(ctx context.Context) {
 		s.Selected = data.Program{}
 		s.EditButton.Disable()
 		s.TargetsButton.Disable()
+		s.RulesButton.Disable()
 		s.List.UnselectAll()
 		s.List.Refresh()
 		if i := slices.IndexFunc(ps, func(p data.Program) bool { return p.Code == keep }); i >= 0 {
@@ -153,6 +161,7 @@ func (s *Programs) loadProgram(ctx context.Context, code string) {
 		s.Selected = p
 		s.EditButton.Enable()
 		s.TargetsButton.Enable()
+		s.RulesButton.Enable()
 		s.Detail.Objects = programDetail(p, units)
 		s.Detail.Refresh()
 	})

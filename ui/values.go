@@ -503,6 +503,12 @@ func (s *Values) historyDialog(r data.ValueRow, h []data.Change) {
 		if c.OldNote != c.NewNote && c.OldNote != "" {
 			note = lang.L("was: {{.Note}}", map[string]any{"Note": c.OldNote}) + "\n" + c.NewNote
 		}
+		if c.Rule.Template != "" { // a warning accepted, or checked
+			note = "⚠ " + lang.L(c.Rule.Template, c.Rule.Args)
+			if c.Comment != "" {
+				note += "\n" + c.Comment
+			}
+		}
 		rows = append(rows, newColumns(historyColumns, 5,
 			widget.NewLabel(c.At.Local().Format("02/01/2006 15:04")),
 			widget.NewLabel(c.By),
@@ -540,6 +546,10 @@ func sourceName(kind string) string {
 		return lang.L("merge")
 	case "demo":
 		return lang.L("demo")
+	case data.SourceWarning:
+		return lang.L("warning accepted")
+	case data.SourceChecked:
+		return lang.L("warning checked")
 	}
 	return kind
 }

@@ -23,7 +23,7 @@ func importElsewhere(t *testing.T, path, file string) {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	res, err := importer.Import(ctx, other, "r.csv", strings.NewReader(file), importer.Options{})
+	res, err := importer.Import(ctx, other, "r.csv", strings.NewReader(file), importer.Options{AcceptWarnings: true})
 	if err != nil || res.BatchID == 0 {
 		t.Fatalf("import: %+v %v", res, err)
 	}

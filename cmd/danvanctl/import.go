@@ -33,6 +33,7 @@ type jsonResult struct {
 	Imported        bool               `json:"imported"`
 	DryRun          bool               `json:"dry_run"`
 	Errors          []importer.Problem `json:"errors"`
+	Warnings        []importer.Problem `json:"warnings"`
 	Changes         []importer.Change  `json:"changes"` // the first values changed, old and new
 }
 
@@ -44,6 +45,7 @@ func (e *env) importFiles(args []string) error {
 	unit := fs.String("unit", "", "reporting unit for files without a unit column")
 	sheet := fs.String("sheet", "", "XLSX sheet to read; default the first")
 	asJSON := fs.Bool("json", false, "print one JSON object per file")
+	accept := fs.Bool("accept-warnings", false, "import files whose values break a quality rule of their program; the warnings are recorded for checking")
 	files, err := parseFlags(fs, args, 1, 1<<20)
 	if err != nil {
 		return err
@@ -56,7 +58,7 @@ func (e *env) importFiles(args []string) error {
 		return err
 	}
 	defer s.Close()
-	opt := importer.Options{Period: *per, UnitCode: *unit, Sheet: *sheet, DryRun: *dry, ValidOnly: *validOnly}
+	opt := importer.Options{Period: *per, UnitCode: *unit, Sheet: *sheet, DryRun: *dry, ValidOnly: *validOnly, AcceptWarnings: *accept}
 	// Every file is tried, so one bad file in a folder of reports does not hide the
 	// state of the others; the exit status is the worst of them.
 	var worst error
@@ -90,6 +92,9 @@ func (e *env) importFiles(args []string) error {
 		if res.Refused && (worst == nil || exitOf(worst) < exitRejected) {
 			worst = rejected(fmt.Errorf("%s: rejected, nothing imported; fix the problems listed and import it again", res.File))
 		}
+		if res.NeedsAcceptance && !res.Refused && (worst == nil || exitOf(worst) < exitRejected) {
+			worst = rejected(fmt.Errorf("%s: rejected, nothing imported: %d value(s) break a quality rule; check them, then correct the file or import it with --accept-warnings", res.File, len(res.Warnings)))
+		}
 	}
 	return worst
 }
@@ -122,6 +127,10 @@ func writeJSONResult(w io.Writer, r importer.Result) error {
 	if j.Errors == nil {
 		j.Errors = []importer.Problem{} // an empty list, not null, for scripts that loop over it
 	}
+	j.Warnings = r.Warnings
+	if j.Warnings == nil {
+		j.Warnings = []importer.Problem{}
+	}
 	j.Changes = r.Changes
 	if j.Changes == nil {
 		j.Changes = []importer.Change{}
@@ -138,12 +147,17 @@ func writeSummary(w io.Writer, r importer.Result) {
 	for _, line := range r.Summary() {
 		fmt.Fprintln(w, line)
 	}
+	for _, line := range r.WarningSummary() {
+		fmt.Fprintln(w, "warning: "+line)
+	}
 	counts := fmt.Sprintf("%d rows: %d new, %d changed, %d unchanged, %d rejected", r.Rows, r.Inserted, r.Updated, r.Unchanged, r.Rejected)
 	switch {
 	case r.Refused:
 		fmt.Fprintf(w, "%s: rejected, nothing imported (%d problem(s))\n", r.File, len(r.Problems))
 	case r.AlreadyImported != 0:
 		fmt.Fprintf(w, "%s: already imported as batch %d; nothing written (%s)\n", r.File, r.AlreadyImported, counts)
+	case r.NeedsAcceptance:
+		fmt.Fprintf(w, "%s: not imported, %d warning(s) to accept; nothing written (%s if accepted)\n", r.File, len(r.Warnings), counts)
 	case r.DryRun:
 		fmt.Fprintf(w, "%s: would import (dry run, nothing written): %s\n", r.File, counts)
 	default:

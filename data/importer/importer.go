@@ -38,6 +38,9 @@ type Options struct {
 	DryRun    bool   // count what would change, write nothing
 	ValidOnly bool   // write the valid rows of a file that has problems
 	Now       time.Time
+	// AcceptWarnings writes a file whose values break quality rules (see
+	// Result.Warnings); the warnings are recorded, open, for an officer to check.
+	AcceptWarnings bool
 }
 
 // Problem is one thing wrong in a file, located for the clerk who has to fix it.
@@ -104,6 +107,12 @@ type Result struct {
 	AlreadyImported int64 // the earlier batch that imported the same file
 	Refused         bool  // nothing imported because of Problems
 	DryRun          bool
+	// Warnings are values that break a quality rule of their program: figures to
+	// check, not errors. A file with warnings is written only with
+	// Options.AcceptWarnings; without it NeedsAcceptance is set and nothing is
+	// written (a dry run's counts say what accepting would write).
+	Warnings        []Problem
+	NeedsAcceptance bool
 	// Changes are the first MaxChanges values the file changes (Updated counts
 	// them all), with what they held: what a preview shows as "old -> new".
 	Changes []Change
@@ -127,7 +136,12 @@ type Change struct {
 
 // Summary groups identical problems so a file with the same mistake on 300 lines
 // gives one line to read: `report.csv: lines 4, 9, 12: column "Kỳ": "Q5/2024": ...`.
-func (r Result) Summary() []string {
+func (r Result) Summary() []string { return r.summary(r.Problems) }
+
+// WarningSummary is Summary for the warnings.
+func (r Result) WarningSummary() []string { return r.summary(r.Warnings) }
+
+func (r Result) summary(problems []Problem) []string {
 	type key struct{ column, value, message string }
 	type group struct {
 		p     Problem
@@ -135,7 +149,7 @@ func (r Result) Summary() []string {
 	}
 	var groups []*group
 	at := map[key]*group{}
-	for _, p := range r.Problems {
+	for _, p := range problems {
 		k := key{p.Column, p.Value, p.Message}
 		g := at[k]
 		if g == nil {
@@ -250,9 +264,19 @@ type importer struct {
 	multiUnit   bool
 	written     int
 	lineOf      map[valueKey]int // keys whose first line must be found by reading again; 0 until found
+	gate        *data.Gate
+	warnings    []warning
 	pendingDups []data.Duplicate
 	clashes     []data.PeriodClash
 	cellBuf     []valueCell // reused row after row: a million rows, a million slices fewer
+}
+
+// warning is a value that breaks a quality rule, where the file gives it; a
+// line of 0 is found by reading again (see findLines).
+type warning struct {
+	data.Breach
+	line, col int
+	raw       string
 }
 
 type periodResult struct {
@@ -352,6 +376,7 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 		return res, err
 	}
 	sort.SliceStable(res.Problems, func(i, j int) bool { return res.Problems[i].Line < res.Problems[j].Line })
+	im.reportWarnings()
 	// Rows that clash with others cannot be left out on their own: which of the two
 	// periods is the right one is the unit's to say. Nor can a file that could not
 	// be read to its end.
@@ -368,8 +393,15 @@ func Import(ctx context.Context, store *data.Store, name string, r io.Reader, op
 	case !errors.Is(err, data.ErrNotFound):
 		return res, err
 	}
+	if len(res.Warnings) > 0 && !opt.AcceptWarnings {
+		res.NeedsAcceptance = true
+		return res, im.count()
+	}
 	if opt.DryRun {
 		return res, im.count()
+	}
+	if err := im.accept(); err != nil {
+		return res, err
 	}
 	unit := im.unitID
 	if im.multiUnit {
@@ -462,6 +494,9 @@ func (im *importer) loadCatalog() error {
 		im.unitByID[u.ID] = u
 	}
 	if im.codes, err = im.store.LocalityCodes(im.ctx); err != nil {
+		return err
+	}
+	if im.gate, err = im.store.Gate(im.ctx); err != nil {
 		return err
 	}
 	if im.opt.Period != "" {
@@ -848,7 +883,11 @@ func (im *importer) write(cell heldCell, style tabular.NumberStyle) error {
 	}
 	im.unitID = cell.Unit
 	im.written++
-	return im.bw.Add(data.Value{IndicatorID: cell.Ind, LocalityID: cell.Loc, UnitID: cell.Unit, Period: cell.P, Value: v, Note: cell.Note}, cell.Line)
+	val := data.Value{IndicatorID: cell.Ind, LocalityID: cell.Loc, UnitID: cell.Unit, Period: cell.P, Value: v, Note: cell.Note}
+	for _, b := range im.gate.Range(val) {
+		im.warnings = append(im.warnings, warning{Breach: b, line: cell.Line, col: cell.Col, raw: cell.Raw})
+	}
+	return im.bw.Add(val, cell.Line)
 }
 
 // duplicates reports the rows that repeat a key already written; the first line
@@ -932,6 +971,9 @@ func (im *importer) reportKeyProblems(r io.Reader, name string) error {
 	for _, c := range im.clashes {
 		im.wantLine(valueKey{c.IndicatorID, c.LocalityID, c.UnitID, c.Period})
 	}
+	if err := im.crossWarnings(); err != nil {
+		return err
+	}
 	if err := im.findLines(r, name); err != nil {
 		return err
 	}
@@ -973,4 +1015,54 @@ func (im *importer) findLines(r io.Reader, name string) error {
 		}
 		return nil
 	})
+}
+
+// crossWarnings finds the values that break a rule between two indicators, one
+// figure of the pair at least from the file, and asks for the line of the one
+// the file gives (A's, unless only B is in the file).
+func (im *importer) crossWarnings() error {
+	breaches, err := im.bw.CrossBreaches(im.gate)
+	if err != nil {
+		return err
+	}
+	for _, b := range breaches {
+		im.warnings = append(im.warnings, warning{Breach: b})
+		im.wantLine(im.warningKey(b))
+	}
+	return nil
+}
+
+// warningKey is the key of the figure of b the file gives.
+func (im *importer) warningKey(b data.Breach) valueKey {
+	v := b.Value
+	if b.ValueStored {
+		v = *b.Other
+	}
+	return valueKey{v.IndicatorID, v.LocalityID, v.UnitID, v.Period}
+}
+
+// reportWarnings turns the breaches into Result.Warnings, in line order.
+func (im *importer) reportWarnings() {
+	for i := range im.warnings {
+		w := &im.warnings[i]
+		if w.Other != nil { // a rule between two: located now that the lines are known
+			k := im.warningKey(w.Breach)
+			w.line, w.col = im.lineOf[k], im.valueColumn(k.ind)
+			w.raw = strconv.FormatFloat(w.Value.Value, 'f', -1, 64)
+			if w.ValueStored {
+				w.raw = strconv.FormatFloat(w.Other.Value, 'f', -1, 64)
+			}
+		}
+		im.res.Warnings = append(im.res.Warnings, newProblem(w.line, im.colName(w.col), w.raw, w.Msg))
+	}
+	sort.SliceStable(im.res.Warnings, func(i, j int) bool { return im.res.Warnings[i].Line < im.res.Warnings[j].Line })
+}
+
+// accept records the warnings the caller accepted with the batch.
+func (im *importer) accept() error {
+	breaches := make([]data.Breach, len(im.warnings))
+	for i, w := range im.warnings {
+		breaches[i] = w.Breach
+	}
+	return im.bw.Accept(breaches)
 }

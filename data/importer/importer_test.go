@@ -256,7 +256,7 @@ func TestXLSXSheet(t *testing.T) {
 	must(f.SetSheetRow(sheet, "B4", &[]any{"DUONG_KM", 1234.5}))
 	var buf bytes.Buffer
 	must(f.Write(&buf))
-	res := importFile(t, s, "bao-cao.xlsx", buf.Bytes(), Options{Sheet: sheet, Period: "2024Q3", UnitCode: "BCHQS-CL"})
+	res := importFile(t, s, "bao-cao.xlsx", buf.Bytes(), Options{Sheet: sheet, Period: "2024Q3", UnitCode: "BCHQS-CL", AcceptWarnings: true})
 	noProblems(t, res)
 	if res.Format != "xlsx" || res.Rows != 1 {
 		t.Fatalf("result %+v", res)
@@ -387,7 +387,7 @@ func TestValidOnlyAndDryRun(t *testing.T) {
 	before := countValues(t, s)
 	old, _ := valueOf(t, s, key{"TT_DOT", "06484", "E123", "2023Q4"})
 
-	dry := importFile(t, s, "a.csv", []byte(file), Options{DryRun: true, ValidOnly: true})
+	dry := importFile(t, s, "a.csv", []byte(file), Options{DryRun: true, ValidOnly: true, AcceptWarnings: true})
 	if dry.BatchID != 0 || dry.Rejected != 1 || dry.Inserted+dry.Updated+dry.Unchanged != 2 {
 		t.Fatalf("dry run %+v", dry)
 	}
@@ -407,7 +407,7 @@ func TestValidOnlyAndDryRun(t *testing.T) {
 		t.Fatalf("dry run recorded batches %+v", batches)
 	}
 
-	res := importFile(t, s, "a.csv", []byte(file), Options{ValidOnly: true})
+	res := importFile(t, s, "a.csv", []byte(file), Options{ValidOnly: true, AcceptWarnings: true})
 	if res.Refused || res.BatchID == 0 || res.Rejected != 1 || len(res.Problems) != 1 || res.Problems[0].Line != 3 {
 		t.Fatalf("valid only %+v", res)
 	}
@@ -482,8 +482,8 @@ func TestReimportAndUndo(t *testing.T) {
 func TestUndoSkipsLaterChanges(t *testing.T) {
 	s := demoStore(t)
 	ctx := context.Background()
-	a := importFile(t, s, "a.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,50,BCHQS-CL\n06496,TT_DOT,2024Q3,51,BCHQS-CL\n"), Options{})
-	importFile(t, s, "b.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,60,BCHQS-CL\n"), Options{})
+	a := importFile(t, s, "a.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,50,BCHQS-CL\n06496,TT_DOT,2024Q3,51,BCHQS-CL\n"), Options{AcceptWarnings: true})
+	importFile(t, s, "b.csv", []byte("locality,indicator,period,value,unit\n06484,TT_DOT,2024Q3,60,BCHQS-CL\n"), Options{AcceptWarnings: true})
 	res, err := s.UndoBatch(ctx, a.BatchID)
 	if err != nil {
 		t.Fatal(err)
@@ -800,7 +800,7 @@ func TestCommaDecimalFileHeldUntilStyleKnown(t *testing.T) {
 		"06496;NHA_TN_VND;2023Q4;2.000.000;E123\n" + // comma style
 		"06322;NHA_TN_VND;2023Q4;7;E123\n" + // either
 		"06484;DUONG_KM;2023Q4;2,5;E123\n" // comma style
-	res := importFile(t, s, "vn.csv", []byte(file), Options{})
+	res := importFile(t, s, "vn.csv", []byte(file), Options{AcceptWarnings: true})
 	noProblems(t, res)
 	if res.Inserted+res.Updated+res.Unchanged != 4 {
 		t.Fatalf("counts %+v", res)
