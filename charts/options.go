@@ -139,15 +139,28 @@ func FormatNumber(v float64, decimals int, lang string) string {
 	return b.String()
 }
 
-// autoDecimals shows a decimal only where it carries information, so that
-// "12" stays "12" but "12.5 km" keeps its half.
+// autoDecimals shows decimals only where they carry information, so that
+// "12" stays "12" but "12.5 km" keeps its half, and 0.99 km is not printed
+// as "1 km" (two decimals below 100, where a hundredth can matter).
 func autoDecimals(vs ...float64) int {
+	d := 0
 	for _, v := range vs {
-		if finite(v) && math.Abs(v) < 1e12 && math.Abs(v-math.Round(v)) >= 0.05 {
-			return 1
+		if !finite(v) || math.Abs(v) >= 1e12 {
+			continue
 		}
+		most := 1
+		if math.Abs(v) < 100 {
+			most = 2
+		}
+		k := 0
+		for ; k < most; k++ {
+			if p := math.Pow(10, float64(k)); math.Abs(v-math.Round(v*p)/p) < 0.005 {
+				break
+			}
+		}
+		d = max(d, k)
 	}
-	return 0
+	return d
 }
 
 func formatValue(v float64, lang string) string {

@@ -1,0 +1,67 @@
+package briefing
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"danvan/charts"
+)
+
+// DUONG_KM, CONG_RANH and NHA_TN have no target in the demo: neither the chart
+// nor its table may say 0 %.
+func TestBreakdownNoTargetIsNeverZero(t *testing.T) {
+	s := demo(t)
+	b, err := Build(context.Background(), s, Request{Kind: Breakdown, Program: "CTPH-2026", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := b.Chart.(charts.Breakdown).Items
+	seen := 0
+	for i, it := range items {
+		row := b.Table.Rows[i]
+		if row[0] != it.Name {
+			t.Fatalf("table row %d is %q, chart item %q", i, row[0], it.Name)
+		}
+		if !math.IsNaN(it.Target) {
+			continue
+		}
+		seen++
+		if !math.IsNaN(it.Percent) {
+			t.Errorf("%s: no target, yet %v %%", it.Name, it.Percent)
+		}
+		if got := row[len(row)-1]; got != "chưa giao chỉ tiêu" || got != charts.NoTarget("vi") {
+			t.Errorf("%s: %% cell %q, want the chart's words", it.Name, got)
+		}
+	}
+	if seen < 3 {
+		t.Errorf("%d indicators without a target; the demo has DUONG_KM, CONG_RANH, NHA_TN", seen)
+	}
+}
+
+// In Lạng Sơn, Xã Điềm He sent nothing for Q3 while Xã Chiến Thắng reported 0.
+func TestRankingNoReportIsNeverZero(t *testing.T) {
+	s := demo(t)
+	b, err := Build(context.Background(), s, Request{Kind: Ranking, Program: "CTPH-2026", Locality: "20", Indicator: "TT_DOT", Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]struct {
+		reported bool
+		pct      string
+	}{"Xã Điềm He": {false, "chưa báo cáo"}, "Xã Chiến Thắng": {true, "0,0 %"}}
+	ls := b.Chart.(charts.Ranking).Localities
+	for i, row := range b.Table.Rows {
+		w, ok := want[row[0]]
+		if !ok {
+			continue
+		}
+		delete(want, row[0])
+		if math.IsNaN(ls[i].Actual) == w.reported || row[3] != w.pct {
+			t.Errorf("%s: chart actual %v, %% cell %q; want reported=%v, %q", row[0], ls[i].Actual, row[3], w.reported, w.pct)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("not in the ranking: %v", want)
+	}
+}
