@@ -56,3 +56,14 @@ func TestRankingNoReportIsNeverZero(t *testing.T) {
 		t.Error("English ranking lacks \"not reported\"")
 	}
 }
+
+func TestCompletenessLegendWords(t *testing.T) {
+	for lang, want := range map[string][]string{"vi": {"Đúng hạn", "Nộp muộn", "Quá hạn", "Chưa đến hạn"}, "en": {"On time", "Late", "Overdue", "Not yet due"}} {
+		text := svgText(t, sampleCompleteness(), Options{Lang: lang})
+		for i, w := range want {
+			if !strings.Contains(text, w+"\n") || StatusName([]Status{OnTime, Late, Missing, NotDue}[i], lang) != w {
+				t.Errorf("%s: legend lacks %q: %q", lang, w, text)
+			}
+		}
+	}
+}

@@ -3,6 +3,7 @@ package briefing
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"danvan/charts"
@@ -63,5 +64,29 @@ func TestRankingNoReportIsNeverZero(t *testing.T) {
 	}
 	if len(want) > 0 {
 		t.Errorf("not in the ranking: %v", want)
+	}
+}
+
+// The grid's legend and its table use one word per status: Văn Quan's missing
+// Q3 report is "Quá hạn" in both, never "chưa báo cáo", "Chưa nộp" or "chậm".
+func TestCompletenessTableUsesTheLegendWords(t *testing.T) {
+	s := demo(t)
+	b, err := Build(context.Background(), s, Request{Kind: Completeness, Program: "CTPH-2026", Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := b.Chart.(charts.Completeness)
+	for i, row := range b.Table.Rows {
+		for j, cell := range row[1:] {
+			if want := charts.StatusName(g.Units[i].Statuses[j], "vi"); cell != want {
+				t.Errorf("%s, %s: table %q, legend %q", row[0], g.Periods[j], cell, want)
+			}
+		}
+		if strings.Contains(row[0], "Văn Quan") && row[3] != "Quá hạn" {
+			t.Errorf("Văn Quan's Q3: %q, want Quá hạn", row[3])
+		}
+	}
+	if strings.Contains(g.Subtitle, "chậm") {
+		t.Errorf("subtitle %q uses a third word for late", g.Subtitle)
 	}
 }
