@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -137,6 +138,27 @@ func FormatNumber(v float64, decimals int, lang string) string {
 		b.WriteString(frac)
 	}
 	return b.String()
+}
+
+var (
+	numberVI = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})*(,\d+)?$`)
+	numberEN = regexp.MustCompile(`^-?\d{1,3}(,\d{3})*(\.\d+)?$`)
+)
+
+// ParseNumber reads back a figure as FormatNumber writes it for lang, with
+// or without a trailing "%", so that a table of text can go to a spreadsheet
+// as numbers. Anything else (words, "–", "4/4") is not a number.
+func ParseNumber(s, lang string) (float64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	re, thousands, point := numberVI, ".", ","
+	if lang == "en" {
+		re, thousands, point = numberEN, ",", "."
+	}
+	if !re.MatchString(s) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.Replace(strings.ReplaceAll(s, thousands, ""), point, ".", 1), 64)
+	return v, err == nil
 }
 
 // autoDecimals shows decimals only where they carry information, so that

@@ -78,6 +78,7 @@ type Charts struct {
 	Message     *widget.Label // why there is no chart
 	Table       *widget.Table
 	Export      *widget.Button
+	CopyTable   *widget.Button
 	PackButton  *widget.Button
 	area        *chartArea
 	matchBox    *fyne.Container
@@ -197,6 +198,7 @@ func NewCharts(store chartStore, win fyne.Window) *Charts {
 	}
 
 	s.Export = widget.NewButtonWithIcon(lang.L("Export…"), theme.DocumentSaveIcon(), s.showExportMenu)
+	s.CopyTable = widget.NewButtonWithIcon(lang.L("Copy the table"), theme.ContentCopyIcon(), s.copyTable)
 	s.PackButton = widget.NewButtonWithIcon(lang.L("Briefing pack (PDF)…"), theme.DocumentPrintIcon(), s.askPack)
 
 	label := func(text string) fyne.CanvasObject { return widget.NewLabel(text) }
@@ -219,7 +221,7 @@ func NewCharts(store chartStore, win fyne.Window) *Charts {
 	left := container.NewVScroll(container.NewPadded(container.NewStack(width, controls)))
 	split := container.NewVSplit(s.area, s.Table)
 	split.Offset = 0.72
-	actions := container.NewHBox(layout.NewSpacer(), s.Export, s.PackButton)
+	actions := container.NewHBox(layout.NewSpacer(), s.CopyTable, s.Export, s.PackButton)
 	s.root = container.NewBorder(nil, nil, left, nil, container.NewBorder(actions, nil, nil, nil, split))
 	s.Kind.SetSelectedIndex(0)
 	s.kindChanged()
@@ -653,6 +655,15 @@ func chartErrorText(err error) string {
 		return lang.L("The chart cannot be drawn: the program or the locality was not found in the charted periods.") + "\n\n" + errorText(err)
 	}
 	return lang.L("The chart cannot be drawn:") + "\n" + errorText(err)
+}
+
+// copyTable puts the figures on screen on the clipboard as tab-separated rows,
+// which Word and Excel paste as a table.
+func (s *Charts) copyTable() {
+	if s.built == nil {
+		return
+	}
+	fyne.CurrentApp().Clipboard().SetContent(briefing.TSV(s.built.Table, s.language))
 }
 
 // --- Export ---

@@ -249,3 +249,31 @@ func TestChartsBriefingPack(t *testing.T) {
 		t.Errorf("a cancelled pack left %s", gone)
 	}
 }
+
+// TestChartsCopyTable puts the figures on screen on the clipboard as
+// tab-separated rows, the same as the chart's table built from the database.
+func TestChartsCopyTable(t *testing.T) {
+	s, _ := newCharts(t)
+	chooseRanking(t, s)
+	if s.built == nil {
+		t.Fatalf("no chart: %v", s.Err)
+	}
+	test.Tap(s.CopyTable)
+	b, err := briefing.Build(context.Background(), demo, s.builtFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fyne.CurrentApp().Clipboard().Content()
+	lines := strings.Split(strings.TrimSuffix(got, "\r\n"), "\r\n")
+	if len(lines) != len(b.Table.Rows)+1 || lines[0] != strings.Join(b.Table.Header, "\t") {
+		t.Fatalf("clipboard holds %q", got)
+	}
+	for i, r := range b.Table.Rows {
+		if lines[i+1] != strings.Join(r, "\t") {
+			t.Errorf("row %d: %q, want %q", i, lines[i+1], strings.Join(r, "\t"))
+		}
+	}
+	if !strings.Contains(got, "chưa báo cáo") || s.CopyTable.Text != "Sao chép bảng số liệu" {
+		t.Errorf("button %q, clipboard %q", s.CopyTable.Text, got)
+	}
+}
