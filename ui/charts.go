@@ -637,16 +637,32 @@ func (s *Charts) show(r briefing.Request, built *briefing.Built, img image.Image
 }
 
 func (s *Charts) setColumnWidths() {
-	for i := range s.Header {
-		w := float32(130)
-		switch {
-		case i == 0:
-			w = 260
-		case s.builtFor.Kind == briefing.Completeness:
-			w = 90
-		}
+	for i, w := range tableColumnWidths(s.Header, s.Rows) {
 		s.Table.SetColumnWidth(i, w)
 	}
+}
+
+// tableColumnWidths fits each column to its widest cell, header included, so
+// that "Lũy kế thực hiện" or a long indicator name is not cut short; a name
+// column stops at 420 so the figures stay in view.
+func tableColumnWidths(header []string, rows [][]string) []float32 {
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	size := theme.TextSize()
+	ws := make([]float32, len(header))
+	for i, h := range header {
+		w := fyne.MeasureText(h, size, fyne.TextStyle{Bold: true}).Width
+		for _, r := range rows {
+			if i < len(r) {
+				w = max(w, fyne.MeasureText(r[i], size, fyne.TextStyle{}).Width)
+			}
+		}
+		limit := float32(220)
+		if i == 0 {
+			limit = 420
+		}
+		ws[i] = min(w+pad, limit)
+	}
+	return ws
 }
 
 // chartErrorText says in the user's words why a chart cannot be drawn.
@@ -747,14 +763,25 @@ func (s *Charts) exportChart(ctx context.Context, r briefing.Request, path strin
 	case ".svg":
 		return writeAtomic(path, func(w io.Writer) error { return built.Chart.Render(w, charts.SVG, opt) })
 	case ".pdf":
-		h := built.Chart.ChartHeader()
+		// One page: its running header names the program, the chart its own
+		// title, place and period.
 		b := charts.Briefing{Lang: s.language, GreenAt: opt.GreenAt, AmberAt: opt.AmberAt, Cover: charts.Cover{
-			Program: h.Title, Period: h.Subtitle, Date: formatDate(today()),
+			Program: s.programTitle(r.Program), Date: formatDate(today()),
 		}, Pages: []charts.Page{{Chart: built.Chart, Table: built.Table}}}
 		return writeAtomic(path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, nil) })
 	default:
 		return writeAtomic(path, func(w io.Writer) error { return built.Chart.Render(w, charts.PNG, opt) })
 	}
+}
+
+// programTitle is the title of the program with code, or the code itself.
+func (s *Charts) programTitle(code string) string {
+	for _, p := range s.programs {
+		if p.Code == code && p.Title != "" {
+			return p.Title
+		}
+	}
+	return code
 }
 
 // writeAtomic writes through a temporary file beside name and renames it into

@@ -3,10 +3,15 @@ package briefing
 import (
 	"context"
 	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"danvan/charts"
+	"danvan/data/period"
 )
 
 // DUONG_KM, CONG_RANH and NHA_TN have no target in the demo: neither the chart
@@ -88,5 +93,44 @@ func TestCompletenessTableUsesTheLegendWords(t *testing.T) {
 	}
 	if strings.Contains(g.Subtitle, "chậm") {
 		t.Errorf("subtitle %q uses a third word for late", g.Subtitle)
+	}
+}
+
+// In the pack's % table the figures are right-aligned with a gap between
+// columns: "11   14", not "11 14" read as one number.
+func TestPackTableColumnsKeepApart(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	s := demo(t)
+	pack, err := Pack(context.Background(), s, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Locality: "20", Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "pack.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := charts.WriteBriefing(context.Background(), f, pack, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	for _, re := range []string{
+		`Số đợt tuyên truyền +đợt +11 {3,}14 {3,}78,6 %`,
+		`Đường bê tông nông thôn +km +0,29 {3,}– {3,}chưa giao chỉ tiêu`,
+		`Xã Điềm He +– {3,}2 {3,}chưa báo cáo`,
+	} {
+		if !regexp.MustCompile(re).MatchString(text) {
+			t.Errorf("pack text lacks %s", re)
+		}
+	}
+	if strings.Contains(text, "…") {
+		t.Errorf("pack text cuts something short:\n%s", text)
 	}
 }
