@@ -427,9 +427,20 @@ func (c *canvas) fits(s string, w int, st textStyle, lines int) bool {
 func (c *canvas) nameColumn(names []string, st textStyle, lines, narrow, wide int) int {
 	w := narrow
 	for _, n := range names {
-		for w < wide && !c.fits(n, w, st, lines) {
-			w = min(wide, w+max(1, c.px(8)))
+		// A name too long even for the widest column is cut anyway: no use
+		// widening for it.
+		if w >= wide || c.fits(n, w, st, lines) || !c.fits(n, wide, st, lines) {
+			continue
 		}
+		lo, hi := w, wide // cut at lo, whole at hi
+		for hi-lo > max(1, c.px(4)) {
+			if mid := (lo + hi) / 2; c.fits(n, mid, st, lines) {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		w = hi
 	}
 	used := 0
 	for _, n := range names {
