@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"io"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -122,7 +123,10 @@ func WriteBriefing(ctx context.Context, w io.Writer, b Briefing, progress func(d
 		pdf.SetFont("NotoSans", "", 8.5)
 		pdf.SetTextColor(0x4A, 0x55, 0x68)
 		left := program
-		if pdf.PageNo() == 1 {
+		switch {
+		case len(b.Pages) == 1:
+			left = strings.Join(nonEmpty(sanitize(b.Cover.Unit), program), " · ")
+		case pdf.PageNo() == 1:
 			left = sanitize(b.Cover.Unit)
 		}
 		pdf.CellFormat(0, 5, fitPDF(pdf, left, 190), "", 0, "L", false, 0, "")
@@ -139,7 +143,12 @@ func WriteBriefing(ctx context.Context, w io.Writer, b Briefing, progress func(d
 	}, true)
 	pdf.SetFooterFunc(pageFooter(pdf, tr, b.Cover, class))
 
-	writeCover(pdf, b)
+	// One chart needs no cover or contents: a cover would be a page holding
+	// little more than the chart's own title. The running header names
+	// program and unit, the footer the date.
+	if len(b.Pages) != 1 {
+		writeCover(pdf, b)
+	}
 	for i, p := range b.Pages {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -356,6 +365,39 @@ func fitPDF(pdf *fpdf.Fpdf, s string, w float64) string {
 	return strings.TrimRight(string(rs), " ") + "…"
 }
 
+// fitWidths makes natural column widths fill full: stretched alike when they
+// fit, else the widest cut down to a common cap, so that the short headers and
+// figures stay whole and only long names lose their end.
+func fitWidths(widths []float64, full float64) {
+	sum := 0.0
+	for _, w := range widths {
+		sum += w
+	}
+	if sum <= full {
+		for j := range widths {
+			widths[j] *= full / sum
+		}
+		return
+	}
+	sorted := slices.Sorted(slices.Values(widths))
+	limit, below := full/float64(len(widths)), 0.0
+	for i, w := range sorted {
+		// Columns narrower than w keep their width; the rest share what is left.
+		if c := (full - below) / float64(len(sorted)-i); c <= w {
+			limit = c
+			break
+		}
+		below += w
+	}
+	for j := range widths {
+		widths[j] = min(widths[j], limit)
+	}
+}
+
+func nonEmpty(ss ...string) []string {
+	return slices.DeleteFunc(ss, func(s string) bool { return s == "" })
+}
+
 // numeric says whether a cell holds a figure, to right-align it.
 func numeric(s string) bool {
 	hasDigit := false
@@ -397,23 +439,16 @@ func writeTable(pdf *fpdf.Fpdf, t Table) {
 			widths[j] = max(widths[j], pdf.GetStringWidth(cell(r, j))+6)
 		}
 	}
-	sum := 0.0
-	for _, w := range widths {
-		sum += w
-	}
-	full := pageW - 2*marginMM
-	for j := range widths {
-		widths[j] *= full / sum
-	}
+	fitWidths(widths, pageW-2*marginMM)
+	// A column of figures is right-aligned even where a cell says "chưa báo
+	// cáo" instead: a left-aligned figure beside a right-aligned one reads as
+	// one number ("18 14").
 	aligns := make([]string, cols)
 	for j := range cols {
 		aligns[j] = "L"
-		if j > 0 {
-			aligns[j] = "R"
-			for _, r := range t.Rows {
-				if c := cell(r, j); c != "" && !numeric(c) {
-					aligns[j] = "L"
-				}
+		for _, r := range t.Rows {
+			if j > 0 && numeric(cell(r, j)) {
+				aligns[j] = "R"
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -231,13 +232,18 @@ func (c *canvas) truncate(s string, maxW int, st textStyle) string {
 // wrap breaks s into at most maxLines lines of maxW pixels, truncating the
 // last one.
 func (c *canvas) wrap(s string, maxW int, st textStyle, maxLines int) []string {
+	return c.wrapWords(strings.Fields(s), maxW, st, maxLines)
+}
+
+// wrapWords is wrap for words already split, some of which may hold spaces
+// that must not break (see keepPeriods).
+func (c *canvas) wrapWords(words []string, maxW int, st textStyle, maxLines int) []string {
 	if maxLines <= 1 {
-		if s == "" {
+		if len(words) == 0 {
 			return nil
 		}
-		return []string{c.truncate(s, maxW, st)}
+		return []string{c.truncate(strings.Join(words, " "), maxW, st)}
 	}
-	words := strings.Fields(s)
 	var lines []string
 	cur := ""
 	for i, w := range words {
@@ -407,4 +413,59 @@ func sanitize(s string) string {
 		s = string(rs[:300]) + "…"
 	}
 	return s
+}
+
+// fits says whether s wraps onto lines lines of width w without being cut.
+func (c *canvas) fits(s string, w int, st textStyle, lines int) bool {
+	return strings.Join(c.wrap(s, w, st, lines), " ") == strings.Join(strings.Fields(s), " ")
+}
+
+// nameColumn is the width of a column of names wrapped onto at most lines
+// lines: within narrow if they fit, else widened up to wide, because a name
+// cut short ("Số người được khám, cấp thuốc miễn …") can be misread, while a
+// narrower plot beside it cannot.
+func (c *canvas) nameColumn(names []string, st textStyle, lines, narrow, wide int) int {
+	w := narrow
+	for _, n := range names {
+		// A name too long even for the widest column is cut anyway: no use
+		// widening for it.
+		if w >= wide || c.fits(n, w, st, lines) || !c.fits(n, wide, st, lines) {
+			continue
+		}
+		lo, hi := w, wide // cut at lo, whole at hi
+		for hi-lo > max(1, c.px(4)) {
+			if mid := (lo + hi) / 2; c.fits(n, mid, st, lines) {
+				hi = mid
+			} else {
+				lo = mid
+			}
+		}
+		w = hi
+	}
+	used := 0
+	for _, n := range names {
+		for _, l := range c.wrap(n, w, st, lines) {
+			used = max(used, c.measure(l, st))
+		}
+	}
+	return used
+}
+
+// periodTail matches the part of a period label after its first word:
+// "III/2026" in "Quý III/2026", "8/2026", or a year alone.
+var periodTail = regexp.MustCompile(`^(([IVX]+|\d{1,2})/\d{4}|\d{4})[,.;:)]*$`)
+
+// keepPeriods splits s into words, keeping a period label such as
+// "Quý III/2026", "Tháng 8/2026" or "Q3 2026" in one piece: a line break
+// inside it leaves "Quý" at the end of one line and its quarter on the next.
+func keepPeriods(s string) []string {
+	var out []string
+	for _, w := range strings.Fields(s) {
+		if n := len(out); n > 0 && periodTail.MatchString(w) && !strings.ContainsAny(out[n-1], "·–-") {
+			out[n-1] += " " + w
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }

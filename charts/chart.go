@@ -132,12 +132,12 @@ func (c *canvas) frame(h Header, legend []legendItem) box {
 	pad := c.px(padPt)
 	b := box{pad, pad, c.w - pad, c.h - pad}
 	y := b.y0
-	for _, l := range c.wrap(sanitize(h.Title), b.w(), stTitle, 2) {
+	for _, l := range c.wrapHeader(sanitize(h.Title), b.w(), stTitle) {
 		y = c.textTop(l, b.x0, y, stTitle, alignLeft)
 	}
 	if sub := sanitize(h.Subtitle); sub != "" {
 		y += c.px(2)
-		for _, l := range c.wrap(sub, b.w(), stSubtitle, 2) {
+		for _, l := range c.wrapHeader(sub, b.w(), stSubtitle) {
 			y = c.textTop(l, b.x0, y, stSubtitle, alignLeft)
 		}
 	}
@@ -173,6 +173,12 @@ func (c *canvas) frame(h Header, legend []legendItem) box {
 		bottom -= c.px(10)
 	}
 	return box{b.x0, y, b.x1, max(bottom, y+1)}
+}
+
+// wrapHeader wraps a title or subtitle onto at most two lines, never inside
+// a period label.
+func (c *canvas) wrapHeader(s string, maxW int, st textStyle) []string {
+	return c.wrapWords(keepPeriods(s), maxW, st, 2)
 }
 
 // legend lays items out left to right, wrapping, and returns the y below.

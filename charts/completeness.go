@@ -88,11 +88,19 @@ func (g Completeness) draw(c *canvas) error {
 	stCount := stValue
 	stCount.size = max(5, stValue.size*scale)
 
-	nameW := 0
-	names := make([]string, nRows)
+	lh := c.lineHeight(stName)
+	nameLines := 1
+	if rowH >= float64(2*lh) {
+		nameLines = 2
+	}
+	full := make([]string, nRows)
 	for i, u := range units {
-		names[i] = c.truncate(sanitize(u.Name), b.w()*30/100, stName)
-		nameW = max(nameW, c.measure(names[i], stName))
+		full[i] = sanitize(u.Name)
+	}
+	nameW := c.nameColumn(full, stName, nameLines, b.w()*30/100, b.w()*45/100)
+	names := make([][]string, nRows)
+	for i, n := range full {
+		names[i] = c.wrap(n, nameW, stName, nameLines)
 	}
 	nameW = max(nameW, c.measure(c.tr.submitted, stHead))
 	gridX := b.x0 + nameW + c.px(14)
@@ -124,7 +132,10 @@ func (g Completeness) draw(c *canvas) error {
 	for i, u := range units {
 		y0 := gridY + int(rowH*float64(i))
 		y1 := gridY + int(rowH*float64(i+1))
-		c.text(names[i], b.x0, c.middleBaseline((y0+y1)/2, stName), stName, alignLeft)
+		base := c.middleBaseline((y0+y1)/2, stName) - (len(names[i])-1)*lh/2
+		for k, l := range names[i] {
+			c.text(l, b.x0, base+k*lh, stName, alignLeft)
+		}
 		for j := range periods {
 			st := statusAt(u, first+j)
 			if st < NotDue || st > Missing {

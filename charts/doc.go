@@ -27,11 +27,14 @@
 //
 // Bad input never panics or fails a render: NaN, ±Inf and magnitudes over
 // 10^15 count as "not reported", empty data gives a chart saying "Không có
-// số liệu", long labels are truncated with "…" after measuring them.
+// số liệu", long names wrap or widen their column and are cut with "…" only
+// where there is no room. No target and no report are said in words
+// (NoTarget, NotReported), never drawn as 0.
 //
 // WriteBriefing assembles a cover and one A4 landscape page per chart
 // (image at print resolution plus its table) into a PDF with Noto Sans
-// embedded, with cancellation and progress reporting for the GUI.
+// embedded, with cancellation and progress reporting for the GUI; a single
+// chart gets its page alone, without a cover.
 //
 // The typeface is Noto Sans (assets package, SIL OFL), the one Fyne uses,
 // for complete Vietnamese diacritics. SVG output names the font rather than

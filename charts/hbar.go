@@ -13,22 +13,27 @@ import (
 	"golang.org/x/text/language"
 )
 
-// Locality is one locality's result for a period.
+// Locality is one locality's result for a period. NaN Actual means the
+// locality reported nothing for the period: it is shown as not reported, with
+// no bar, apart from a reported 0.
 type Locality struct {
 	Name           string
 	Actual, Target float64
 }
 
 // Ranking ranks localities by % of target as horizontal bars coloured by
-// status, best first; localities without a target come last.
+// status, best first; localities without a target come after them, and
+// those that did not report last.
 type Ranking struct {
 	Header
 	Localities []Locality
 }
 
 // Indicator is one indicator or key content of a program. When Target is
-// positive the % is Actual/Target, otherwise Percent is used as given
-// (for indicators reported only as a rate).
+// positive the % is Actual/Target (NaN Actual: not reported), otherwise
+// Percent is used as given (for indicators reported only as a rate); NaN
+// Percent then means no target was set, shown in words and without a bar,
+// never as 0 %.
 type Indicator struct {
 	Name           string
 	Percent        float64
@@ -56,9 +61,11 @@ func (b Breakdown) ChartHeader() Header                           { return b.Hea
 type hbarRow struct {
 	rank  string
 	name  string
-	pct   float64 // NaN: no target
+	pct   float64 // NaN: no target, or not reported
 	value string  // printed before the %, may be empty
-	gap   bool    // stands for rows left out
+	// noReport: nothing was reported, which a 0 would misstate.
+	noReport bool
+	gap      bool // stands for rows left out
 }
 
 func withUnit(v, unit string) string {
@@ -71,9 +78,18 @@ func withUnit(v, unit string) string {
 func (r Ranking) draw(c *canvas) error {
 	unit := sanitize(r.Unit)
 	type loc struct {
-		name          string
-		actual, pct   float64
-		actualPresent bool
+		name        string
+		actual, pct float64
+	}
+	// Reported with a %, then reported without a target, then not reported.
+	group := func(l loc) int {
+		switch {
+		case math.IsNaN(l.actual):
+			return 2
+		case math.IsNaN(l.pct):
+			return 1
+		}
+		return 0
 	}
 	locs := make([]loc, 0, len(r.Localities))
 	for _, l := range r.Localities {
@@ -82,28 +98,25 @@ func (r Ranking) draw(c *canvas) error {
 		if t > 0 && !math.IsNaN(a) {
 			pct = a / t * 100
 		}
-		locs = append(locs, loc{name: sanitize(l.Name), actual: a, pct: pct, actualPresent: !math.IsNaN(a)})
+		locs = append(locs, loc{name: sanitize(l.Name), actual: a, pct: pct})
 	}
 	col := collate.New(language.Vietnamese)
 	slices.SortStableFunc(locs, func(x, y loc) int {
-		xn, yn := math.IsNaN(x.pct), math.IsNaN(y.pct)
+		gx, gy := group(x), group(y)
 		switch {
-		case xn != yn:
-			if xn {
-				return 1
-			}
-			return -1
-		case !xn && x.pct != y.pct:
+		case gx != gy:
+			return cmp.Compare(gx, gy)
+		case gx == 0 && x.pct != y.pct:
 			return cmp.Compare(y.pct, x.pct)
-		case xn && x.actual != y.actual && x.actualPresent && y.actualPresent:
+		case gx == 1 && x.actual != y.actual:
 			return cmp.Compare(y.actual, x.actual)
 		}
 		return col.CompareString(x.name, y.name)
 	})
 	rows := make([]hbarRow, len(locs))
 	for i, l := range locs {
-		rows[i] = hbarRow{rank: strconv.Itoa(i + 1), name: l.name, pct: l.pct}
-		if l.actualPresent {
+		rows[i] = hbarRow{rank: strconv.Itoa(i + 1), name: l.name, pct: l.pct, noReport: math.IsNaN(l.actual)}
+		if !rows[i].noReport {
 			rows[i].value = withUnit(formatValue(l.actual, c.opt.Lang), unit)
 		}
 	}
@@ -119,9 +132,15 @@ func (b Breakdown) draw(c *canvas) error {
 		if unit == "" {
 			unit = sanitize(b.Unit)
 		}
-		if t > 0 && !math.IsNaN(a) {
+		switch {
+		case t > 0 && math.IsNaN(a):
+			row.pct, row.noReport = math.NaN(), true
+		case t > 0:
 			row.pct = a / t * 100
 			row.value = withUnit(formatValue(a, c.opt.Lang)+"/"+formatValue(t, c.opt.Lang), unit)
+		case math.IsNaN(row.pct) && !math.IsNaN(a):
+			// No target, yet 0,99 km were built: say both.
+			row.value = withUnit(formatValue(a, c.opt.Lang), unit)
 		}
 		rows = append(rows, row)
 	}
@@ -192,16 +211,13 @@ func (c *canvas) hbars(h Header, rows []hbarRow) error {
 	if rankW > 0 {
 		rankW += c.px(8)
 	}
-	nameMax := b.w() * 36 / 100
-	nameW := 0
+	var names []string
 	for _, r := range rows {
-		if r.gap {
-			continue
-		}
-		for _, l := range c.wrap(r.name, nameMax, stName, nameLines) {
-			nameW = max(nameW, c.measure(l, stName))
+		if !r.gap {
+			names = append(names, r.name)
 		}
 	}
+	nameW := c.nameColumn(names, stName, nameLines, b.w()*36/100, b.w()/2)
 	labelW := 0
 	labels := make([][2]string, len(rows))
 	for i, r := range rows {
@@ -290,10 +306,14 @@ func (c *canvas) hbars(h Header, rows []hbarRow) error {
 // barLabel splits the end-of-bar text into its plain and bold parts.
 func (c *canvas) barLabel(r hbarRow) [2]string {
 	if math.IsNaN(r.pct) {
-		if r.value == "" {
-			return [2]string{c.tr.noTarget, ""}
+		words := c.tr.noTarget
+		if r.noReport {
+			words = c.tr.notReported
 		}
-		return [2]string{r.value + " · " + c.tr.noTarget, ""}
+		if r.value == "" {
+			return [2]string{words, ""}
+		}
+		return [2]string{r.value + " · " + words, ""}
 	}
 	pct := formatPct(r.pct, c.opt.Lang, c.opt.GreenAt, c.opt.AmberAt)
 	if r.value == "" {

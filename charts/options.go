@@ -2,6 +2,7 @@ package charts
 
 import (
 	"math"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -139,15 +140,49 @@ func FormatNumber(v float64, decimals int, lang string) string {
 	return b.String()
 }
 
-// autoDecimals shows a decimal only where it carries information, so that
-// "12" stays "12" but "12.5 km" keeps its half.
-func autoDecimals(vs ...float64) int {
-	for _, v := range vs {
-		if finite(v) && math.Abs(v) < 1e12 && math.Abs(v-math.Round(v)) >= 0.05 {
-			return 1
-		}
+var (
+	numberVI = regexp.MustCompile(`^-?\d{1,3}(\.\d{3})*(,\d+)?$`)
+	numberEN = regexp.MustCompile(`^-?\d{1,3}(,\d{3})*(\.\d+)?$`)
+)
+
+// ParseNumber reads back a figure as FormatNumber writes it for lang, with
+// or without a trailing "%", so that a table of text can go to a spreadsheet
+// as numbers. Anything else (words, "–", "4/4") is not a number.
+func ParseNumber(s, lang string) (float64, bool) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	re, thousands, point := numberVI, ".", ","
+	if lang == "en" {
+		re, thousands, point = numberEN, ",", "."
 	}
-	return 0
+	if !re.MatchString(s) {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(strings.Replace(strings.ReplaceAll(s, thousands, ""), point, ".", 1), 64)
+	return v, err == nil
+}
+
+// autoDecimals shows decimals only where they carry information, so that
+// "12" stays "12" but "12.5 km" keeps its half, and 0.99 km is not printed
+// as "1 km" (two decimals below 100, where a hundredth can matter).
+func autoDecimals(vs ...float64) int {
+	d := 0
+	for _, v := range vs {
+		if !finite(v) || math.Abs(v) >= 1e12 {
+			continue
+		}
+		most := 1
+		if math.Abs(v) < 100 {
+			most = 2
+		}
+		k := 0
+		for ; k < most; k++ {
+			if p := math.Pow(10, float64(k)); math.Abs(v-math.Round(v*p)/p) < 0.005 {
+				break
+			}
+		}
+		d = max(d, k)
+	}
+	return d
 }
 
 func formatValue(v float64, lang string) string {

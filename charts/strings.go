@@ -4,6 +4,7 @@ package charts
 type strs struct {
 	noData, actual, target, pctNote          string
 	cumActual, cumTarget, today, noTarget    string
+	notReported                              string
 	onTime, late, missing, notDue, submitted string
 	targetLine, statusGreen, statusAmber     string
 	statusRed, page, hiddenRows, hiddenUnits string
@@ -16,8 +17,8 @@ func translations(lang string) strs {
 			noData: "No data", actual: "Actual", target: "Target",
 			pctNote:   "% above bars: share of target achieved",
 			cumActual: "Actual (cumulative)", cumTarget: "Target (cumulative)",
-			today: "Current period", noTarget: "no target",
-			onTime: "On time", late: "Late", missing: "Missing", notDue: "Not yet due",
+			today: "Current period", noTarget: "no target set", notReported: "not reported",
+			onTime: "On time", late: "Late", missing: "Overdue", notDue: "Not yet due",
 			submitted:  "Submitted",
 			targetLine: "Target (100%)", statusGreen: "%s of target or more",
 			statusAmber: "%s – %s", statusRed: "< %s",
@@ -29,8 +30,10 @@ func translations(lang string) strs {
 		noData: "Không có số liệu", actual: "Thực hiện", target: "Chỉ tiêu",
 		pctNote:   "% trên cột: tỉ lệ đạt so với chỉ tiêu",
 		cumActual: "Thực hiện (lũy kế)", cumTarget: "Chỉ tiêu (lũy kế)",
-		today: "Kỳ hiện tại", noTarget: "chưa giao chỉ tiêu",
-		onTime: "Đúng hạn", late: "Nộp muộn", missing: "Chưa nộp", notDue: "Chưa đến hạn",
+		today: "Kỳ hiện tại", noTarget: "chưa giao chỉ tiêu", notReported: "chưa báo cáo",
+		// Nộp muộn: the report came after the deadline; Quá hạn: it has not come
+		// and the deadline is past. One word each, in legend, tables and dashboard.
+		onTime: "Đúng hạn", late: "Nộp muộn", missing: "Quá hạn", notDue: "Chưa đến hạn",
 		submitted:  "Đã nộp",
 		targetLine: "Chỉ tiêu (100%)", statusGreen: "Đạt từ %s chỉ tiêu",
 		statusAmber: "%s – dưới %s", statusRed: "Dưới %s",
@@ -38,3 +41,25 @@ func translations(lang string) strs {
 		hiddenUnits: "… %d đơn vị khác không hiển thị", hiddenPeriods: "Hiển thị %d kỳ gần nhất trong %d kỳ",
 	}
 }
+
+// StatusName is the word the completeness legend prints for s, so that tables
+// and other screens can use the very same one.
+func StatusName(s Status, lang string) string {
+	tr := translations(lang)
+	switch s {
+	case OnTime:
+		return tr.onTime
+	case Late:
+		return tr.late
+	case Missing:
+		return tr.missing
+	}
+	return tr.notDue
+}
+
+// NoTarget is what a chart prints where a figure has no target to be a % of.
+func NoTarget(lang string) string { return translations(lang).noTarget }
+
+// NotReported is what a chart prints for a place with no value at all for the
+// period, which is not the same as a reported 0.
+func NotReported(lang string) string { return translations(lang).notReported }

@@ -78,6 +78,7 @@ type Charts struct {
 	Message     *widget.Label // why there is no chart
 	Table       *widget.Table
 	Export      *widget.Button
+	CopyTable   *widget.Button
 	PackButton  *widget.Button
 	pack        *PackForm // the briefing pack dialog last opened
 	area        *chartArea
@@ -198,6 +199,7 @@ func NewCharts(store chartStore, win fyne.Window) *Charts {
 	}
 
 	s.Export = widget.NewButtonWithIcon(lang.L("Export…"), theme.DocumentSaveIcon(), s.showExportMenu)
+	s.CopyTable = widget.NewButtonWithIcon(lang.L("Copy the table"), theme.ContentCopyIcon(), s.copyTable)
 	s.PackButton = widget.NewButtonWithIcon(lang.L("Briefing pack (PDF)…"), theme.DocumentPrintIcon(), s.askPack)
 
 	label := func(text string) fyne.CanvasObject { return widget.NewLabel(text) }
@@ -220,7 +222,7 @@ func NewCharts(store chartStore, win fyne.Window) *Charts {
 	left := container.NewVScroll(container.NewPadded(container.NewStack(width, controls)))
 	split := container.NewVSplit(s.area, s.Table)
 	split.Offset = 0.72
-	actions := container.NewHBox(layout.NewSpacer(), s.Export, s.PackButton)
+	actions := container.NewHBox(layout.NewSpacer(), s.CopyTable, s.Export, s.PackButton)
 	s.root = container.NewBorder(nil, nil, left, nil, container.NewBorder(actions, nil, nil, nil, split))
 	s.Kind.SetSelectedIndex(0)
 	s.kindChanged()
@@ -636,16 +638,32 @@ func (s *Charts) show(r briefing.Request, built *briefing.Built, img image.Image
 }
 
 func (s *Charts) setColumnWidths() {
-	for i := range s.Header {
-		w := float32(130)
-		switch {
-		case i == 0:
-			w = 260
-		case s.builtFor.Kind == briefing.Completeness:
-			w = 90
-		}
+	for i, w := range tableColumnWidths(s.Header, s.Rows) {
 		s.Table.SetColumnWidth(i, w)
 	}
+}
+
+// tableColumnWidths fits each column to its widest cell, header included, so
+// that "Lũy kế thực hiện" or a long indicator name is not cut short; a name
+// column stops at 420 so the figures stay in view.
+func tableColumnWidths(header []string, rows [][]string) []float32 {
+	pad := 2*theme.InnerPadding() + theme.Padding()
+	size := theme.TextSize()
+	ws := make([]float32, len(header))
+	for i, h := range header {
+		w := fyne.MeasureText(h, size, fyne.TextStyle{Bold: true}).Width
+		for _, r := range rows {
+			if i < len(r) {
+				w = max(w, fyne.MeasureText(r[i], size, fyne.TextStyle{}).Width)
+			}
+		}
+		limit := float32(220)
+		if i == 0 {
+			limit = 420
+		}
+		ws[i] = min(w+pad, limit)
+	}
+	return ws
 }
 
 // chartErrorText says in the user's words why a chart cannot be drawn.
@@ -654,6 +672,15 @@ func chartErrorText(err error) string {
 		return lang.L("The chart cannot be drawn: the program or the locality was not found in the charted periods.") + "\n\n" + errorText(err)
 	}
 	return lang.L("The chart cannot be drawn:") + "\n" + errorText(err)
+}
+
+// copyTable puts the figures on screen on the clipboard as tab-separated rows,
+// which Word and Excel paste as a table.
+func (s *Charts) copyTable() {
+	if s.built == nil {
+		return
+	}
+	fyne.CurrentApp().Clipboard().SetContent(briefing.TSV(s.built.Table, s.language))
 }
 
 // --- Export ---
@@ -737,14 +764,25 @@ func (s *Charts) exportChart(ctx context.Context, r briefing.Request, path strin
 	case ".svg":
 		return writeAtomic(s.store, path, func(w io.Writer) error { return built.Chart.Render(w, charts.SVG, opt) })
 	case ".pdf":
-		h := built.Chart.ChartHeader()
+		// One page: its running header names the program, the chart its own
+		// title, place and period.
 		b := charts.Briefing{Lang: s.language, GreenAt: opt.GreenAt, AmberAt: opt.AmberAt, Cover: charts.Cover{
-			Program: h.Title, Period: h.Subtitle, Date: formatDate(today()),
+			Program: s.programTitle(r.Program), Date: formatDate(today()),
 		}, Pages: []charts.Page{{Chart: built.Chart, Table: built.Table}}}
 		return writeAtomic(s.store, path, func(w io.Writer) error { return charts.WriteBriefing(ctx, w, b, nil) })
 	default:
 		return writeAtomic(s.store, path, func(w io.Writer) error { return built.Chart.Render(w, charts.PNG, opt) })
 	}
+}
+
+// programTitle is the title of the program with code, or the code itself.
+func (s *Charts) programTitle(code string) string {
+	for _, p := range s.programs {
+		if p.Code == code && p.Title != "" {
+			return p.Title
+		}
+	}
+	return code
 }
 
 // fileWriter writes exports where the database allows (see data.Store.WriteFile).

@@ -16,6 +16,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"danvan/data"
 	"danvan/data/briefing"
@@ -306,5 +307,75 @@ func TestWriteAtomicLeavesARefusedFileAlone(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("a refused file was removed: %v", err)
+	}
+}
+
+// TestChartsCopyTable puts the figures on screen on the clipboard as
+// tab-separated rows, the same as the chart's table built from the database.
+func TestChartsCopyTable(t *testing.T) {
+	s, _ := newCharts(t)
+	chooseRanking(t, s)
+	if s.built == nil {
+		t.Fatalf("no chart: %v", s.Err)
+	}
+	test.Tap(s.CopyTable)
+	b, err := briefing.Build(context.Background(), demo, s.builtFor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := fyne.CurrentApp().Clipboard().Content()
+	lines := strings.Split(strings.TrimSuffix(got, "\r\n"), "\r\n")
+	if len(lines) != len(b.Table.Rows)+1 || lines[0] != strings.Join(b.Table.Header, "\t") {
+		t.Fatalf("clipboard holds %q", got)
+	}
+	for i, r := range b.Table.Rows {
+		if lines[i+1] != strings.Join(r, "\t") {
+			t.Errorf("row %d: %q, want %q", i, lines[i+1], strings.Join(r, "\t"))
+		}
+	}
+	if !strings.Contains(got, "chưa báo cáo") || s.CopyTable.Text != "Sao chép bảng số liệu" {
+		t.Errorf("button %q, clipboard %q", s.CopyTable.Text, got)
+	}
+}
+
+// TestChartsTableColumnsFitTheirText: the cumulative table's "Lũy kế thực
+// hiện" and the breakdown's longest indicator name used to be cut short.
+func TestChartsTableColumnsFitTheirText(t *testing.T) {
+	test.NewTempApp(t)
+	header := []string{"Chỉ tiêu", "Lũy kế thực hiện", "Lũy kế chỉ tiêu"}
+	rows := [][]string{{"Số người được khám, cấp thuốc miễn phí", "2.891", "3.234"}}
+	ws := tableColumnWidths(header, rows)
+	size := theme.TextSize()
+	need := []float32{
+		fyne.MeasureText(rows[0][0], size, fyne.TextStyle{}).Width,
+		fyne.MeasureText(header[1], size, fyne.TextStyle{Bold: true}).Width,
+		fyne.MeasureText(header[2], size, fyne.TextStyle{Bold: true}).Width,
+	}
+	for i := range ws {
+		if ws[i] < need[i]+2*theme.InnerPadding() {
+			t.Errorf("column %q is %v wide, its text needs %v and the label's padding", header[i], ws[i], need[i])
+		}
+	}
+}
+
+// TestChartsExportPDFIsOnePage: a chart exported as PDF is its page, headed by
+// the program's title, not a near-empty cover and then the chart.
+func TestChartsExportPDFIsOnePage(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	s, _ := newCharts(t)
+	chooseRanking(t, s)
+	path := filepath.Join(t.TempDir(), "xep-hang.pdf")
+	if err := s.exportChart(context.Background(), s.builtFor, path); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out)
+	if n := strings.Count(text, "\f"); n != 1 || !strings.Contains(text, s.selectedProgram().Title) || !strings.Contains(text, "chưa báo cáo") {
+		t.Errorf("%d pages:\n%s", n, text)
 	}
 }

@@ -202,7 +202,7 @@ func NewDashboard(store dashboardStore, win fyne.Window, thresholds func() (gree
 	behindHead := container.NewBorder(nil, nil, widget.NewLabel(lang.L("Indicator")), nil, s.Indicator)
 	s.BehindCard = widget.NewCard(lang.L("Localities furthest behind"), "",
 		container.NewBorder(behindHead, nil, nil, nil, container.NewStack(s.BehindList, s.empties[1])))
-	s.UnitCard = widget.NewCard(lang.L("Units not reported"), "", container.NewStack(s.UnitList, s.empties[2]))
+	s.UnitCard = widget.NewCard(lang.L("Overdue and late reports"), "", container.NewStack(s.UnitList, s.empties[2]))
 	s.ImportCard = widget.NewCard(lang.L("Last imports"), "", container.NewStack(s.ImportList, s.empties[3]))
 	// The figures get more room than the lists of units and files below them.
 	rows := container.NewVSplit(container.NewAdaptiveGrid(2, s.KeyCard, s.BehindCard),
@@ -304,9 +304,9 @@ func (s *Dashboard) showPercent(r *dashRow, f data.Figure) {
 	case !ok && f.HasTarget: // a % of 0 means nothing
 		text = lang.L("target is 0")
 	case !ok:
-		text = lang.L("no target")
+		text = lang.L("no target set")
 	case !f.HasActual:
-		text = lang.L("no results")
+		text = lang.L("not reported")
 	default:
 		text = formatNumber(pct, 1, s.language) + "% · " + text
 	}
@@ -365,11 +365,11 @@ func (s *Dashboard) updateUnit(id int, r *dashRow) {
 	if u.Status == data.Missing {
 		r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
 		r.status.Importance = widget.DangerImportance
-		r.status.SetText(lang.L("overdue {{.N}} days", days))
+		r.status.SetText(lang.L("Overdue {{.N}} days", days))
 	} else {
 		r.icon.SetResource(theme.NewWarningThemedResource(theme.HistoryIcon()))
 		r.status.Importance = widget.WarningImportance
-		r.status.SetText(lang.L("late {{.N}} days", days))
+		r.status.SetText(lang.L("Late {{.N}} days", days))
 	}
 }
 
@@ -732,7 +732,7 @@ func (s *Dashboard) apply(d dashboardData, err error) {
 		behindSub = lang.L("Lowest % of target · {{.Level}}", map[string]any{"Level": levelName(d.level)})
 	}
 	s.BehindCard.SetSubTitle(behindSub)
-	s.UnitCard.SetSubTitle(lang.L("{{.Period}} · missing or late: {{.N}} · missing first", map[string]any{
+	s.UnitCard.SetSubTitle(lang.L("{{.Period}} · overdue or late: {{.N}} · overdue first", map[string]any{
 		"N": len(d.reports), "Period": d.period.last(d.program.PeriodType).Label(s.language)}))
 	s.ImportCard.SetSubTitle(lang.L("The {{.N}} newest files", map[string]any{"N": dashboardTop}))
 	s.setEmpty(0, len(s.Figures) == 0, lang.L("The program tracks no indicator."))

@@ -74,7 +74,7 @@ func TestDashboardCurrentProgramAndPeriod(t *testing.T) {
 		}
 	}
 	texts := renderedTexts(test.NewTempWindow(t, s.view()))
-	for _, want := range []string{"Ban Chỉ huy Quân sự huyện Văn Quan", "quá hạn"} {
+	for _, want := range []string{"Ban Chỉ huy Quân sự huyện Văn Quan", "Quá hạn"} {
 		if !containsText(texts, want) {
 			t.Errorf("dashboard does not show %q", want)
 		}

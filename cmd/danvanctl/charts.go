@@ -42,7 +42,7 @@ func (e *env) chart(args []string) error {
 	lang := fs.String("lang", "vi", "vi or en")
 	grace := fs.Int("grace", 15, "days after a period before a report counts late")
 	byContent := fs.Bool("by-content", false, "breakdown by key content")
-	out := fs.String("o", "", "output file, .png or .svg")
+	out := fs.String("o", "", "output file: .png or .svg, or .csv for the figures behind the chart")
 	if _, err := parseFlags(fs, args, 0, 0); err != nil {
 		return err
 	}
@@ -54,12 +54,13 @@ func (e *env) chart(args []string) error {
 		return usageError("chart: --kind: %v", err)
 	}
 	format := charts.PNG
-	switch strings.ToLower(filepath.Ext(*out)) {
-	case ".png":
+	ext := strings.ToLower(filepath.Ext(*out))
+	switch ext {
+	case ".png", ".csv":
 	case ".svg":
 		format = charts.SVG
 	default:
-		return usageError("chart: -o %s: write a .png or .svg file", *out)
+		return usageError("chart: -o %s: write a .png, .svg or .csv file", *out)
 	}
 	opt := charts.Options{DPI: *dpi, Lang: *lang}
 	switch {
@@ -97,6 +98,9 @@ func (e *env) chart(args []string) error {
 	built, err := briefing.Build(e.ctx, s, req)
 	if err != nil {
 		return rejected(fmt.Errorf("chart: %w", err))
+	}
+	if ext == ".csv" {
+		return s.WriteFile(*out, func(w io.Writer) error { return briefing.WriteCSV(w, built.Table, *lang) })
 	}
 	return s.WriteFile(*out, func(w io.Writer) error { return built.Chart.Render(w, format, opt) })
 }

@@ -47,7 +47,8 @@ Commands:
   list localities|units|programs|indicators [--at DATE] [--csv]
   chart --kind progress|cumulative|ranking|breakdown|completeness --program P [--indicator I]
         [--locality CODE] [--from P --to P] [--by month|quarter|half|year]
-        [--size WxH | --paper A4|A5 [--landscape]] [--dpi N] [--lang vi|en] -o FILE.png|FILE.svg
+        [--size WxH | --paper A4|A5 [--landscape]] [--dpi N] [--lang vi|en] -o FILE.png|FILE.svg|FILE.csv
+                                .csv writes the figures behind the chart, as its table
   report --program P --period P [--locality CODE] [--unit NAME] [--classification TEXT] -o FILE.pdf
                                 print a briefing pack: cover, then one page per chart with its table
   import [--dry-run] [--valid-only] [--period P] [--unit U] [--sheet NAME] [--json] FILE...

@@ -216,11 +216,19 @@ func (r *resolved) num(v float64, ok bool) string {
 	return charts.FormatNumber(v, r.indicator.Decimals, r.Lang)
 }
 
+// pct is the "% chỉ tiêu" cell, in the chart's own words where there is no %:
+// neither a missing target nor a missing report is 0 %.
 func (r *resolved) pct(f data.Figure) string {
-	if p, ok := f.Percent(); ok {
+	p, ok := f.Percent()
+	switch {
+	case !f.HasTarget:
+		return charts.NoTarget(r.Lang)
+	case !f.HasActual:
+		return charts.NotReported(r.Lang)
+	case ok:
 		return charts.FormatNumber(p, 1, r.Lang) + " %"
 	}
-	return "–"
+	return "–" // a target of 0
 }
 
 func (r *resolved) progress(ctx context.Context, st Store) (Built, error) {
@@ -247,14 +255,18 @@ func (r *resolved) progress(ctx context.Context, st Store) (Built, error) {
 			today = label
 		}
 		line := []string{row.Period.Label(r.Lang), r.num(row.Actual, row.HasActual), r.num(row.Target, row.HasTarget)}
+		fig := row.Figure
 		if r.Kind == Cumulative {
 			runA += row.Actual
 			runT += row.Target
-			run := data.Figure{Actual: runA, Target: runT, HasTarget: runT > 0}
-			line = append(line, r.num(runA, !future), r.num(runT, runT > 0), r.pct(run))
-		} else {
-			line = append(line, r.pct(row.Figure))
+			fig = data.Figure{Actual: runA, Target: runT, HasTarget: runT > 0, HasActual: !future}
+			line = append(line, r.num(runA, !future), r.num(runT, runT > 0))
 		}
+		pct := r.pct(fig)
+		if future && !fig.HasActual {
+			pct = "–" // not over yet: not reported is no news
+		}
+		line = append(line, pct)
 		tbl.Rows = append(tbl.Rows, line)
 	}
 	name := r.indicator.Name
@@ -279,11 +291,7 @@ func (r *resolved) ranking(ctx context.Context, st Store) (Built, error) {
 		if !k.HasActual && !k.HasTarget {
 			continue // a locality the program does not work in has no place in its ranking
 		}
-		target := k.Target
-		if !k.HasTarget {
-			target = 0
-		}
-		ls = append(ls, charts.Locality{Name: k.Locality.Name, Actual: k.Actual, Target: target})
+		ls = append(ls, charts.Locality{Name: k.Locality.Name, Actual: orNaN(k.Actual, k.HasActual), Target: orNaN(k.Target, k.HasTarget)})
 		tbl.Rows = append(tbl.Rows, []string{k.Locality.Name, r.num(k.Actual, k.HasActual), r.num(k.Target, k.HasTarget), r.pct(k.Figure)})
 	}
 	h := r.header(fmt.Sprintf(r.t.rankingTitle, r.indicator.Name), r.indicator.Unit, split)
@@ -318,11 +326,8 @@ func (r *resolved) breakdown(ctx context.Context, st Store) (Built, error) {
 		}
 	} else {
 		for _, f := range figs {
-			target := f.Target
-			if !f.HasTarget {
-				target = 0
-			}
-			items = append(items, charts.Indicator{Name: f.Indicator.Name, Actual: f.Actual, Target: target, Unit: f.Indicator.Unit})
+			items = append(items, charts.Indicator{Name: f.Indicator.Name, Actual: orNaN(f.Actual, f.HasActual),
+				Target: orNaN(f.Target, f.HasTarget), Percent: math.NaN(), Unit: f.Indicator.Unit})
 			dec := charts.FormatNumber
 			tbl.Rows = append(tbl.Rows, []string{f.Indicator.Name, f.Indicator.Unit,
 				numOr(dec, f.Actual, f.HasActual, f.Indicator.Decimals, r.Lang), numOr(dec, f.Target, f.HasTarget, f.Indicator.Decimals, r.Lang), r.pct(f.Figure)})
@@ -334,6 +339,15 @@ func (r *resolved) breakdown(ctx context.Context, st Store) (Built, error) {
 	}
 	h := r.header(title, "%", split)
 	return Built{Chart: charts.Breakdown{Header: h, Items: items}, Table: tbl}, nil
+}
+
+// orNaN passes a figure to the charts, which read NaN as "none": not
+// reported, or no target.
+func orNaN(v float64, ok bool) float64 {
+	if !ok {
+		return math.NaN()
+	}
+	return v
 }
 
 func numOr(format func(float64, int, string) string, v float64, ok bool, decimals int, lang string) string {
@@ -375,7 +389,11 @@ func (r *resolved) completeness(ctx context.Context, st Store) (Built, error) {
 		line := []string{u.Name}
 		for _, cell := range c.Cells[i] {
 			row.Statuses = append(row.Statuses, chartStatus(cell.Status))
-			line = append(line, r.t.status[cell.Status])
+			word := ""
+			if cell.Status != data.NotExpected {
+				word = charts.StatusName(chartStatus(cell.Status), r.Lang)
+			}
+			line = append(line, word)
 		}
 		g.Units = append(g.Units, row)
 		tbl.Rows = append(tbl.Rows, line)

@@ -1,7 +1,5 @@
 package briefing
 
-import "danvan/data"
-
 // text holds the words charts and tables print, per language. The GUI's own
 // translations live in assets/translation; these go on paper, where the CLI prints
 // them too, so they stay with the package that writes them.
@@ -11,7 +9,6 @@ type text struct {
 	locality, indicator, indicators, unit, content               string
 	progressTitle, cumulativeTitle, rankingTitle, breakdownTitle string
 	contentTitle, completenessTitle, graceNote                   string
-	status                                                       map[data.ReportStatus]string
 }
 
 func texts(lang string) text {
@@ -24,8 +21,7 @@ func texts(lang string) text {
 			progressTitle: "%s: actual against target by period", cumulativeTitle: "%s: cumulative progress",
 			rankingTitle: "%s: localities by %% of target", breakdownTitle: "Indicators of the program: % of target",
 			contentTitle: "Key contents of the program: % of target", completenessTitle: "Reporting completeness of units",
-			graceNote: "late after %d days",
-			status:    map[data.ReportStatus]string{data.NotExpected: "", data.NotDue: "not due", data.OnTime: "on time", data.Late: "late", data.Missing: "missing"},
+			graceNote: "due %d days after the period",
 		}
 	}
 	return text{
@@ -36,7 +32,6 @@ func texts(lang string) text {
 		progressTitle: "%s: thực hiện so với chỉ tiêu theo kỳ", cumulativeTitle: "%s: tiến độ lũy kế",
 		rankingTitle: "%s: xếp hạng địa bàn theo %% chỉ tiêu", breakdownTitle: "Các chỉ tiêu của chương trình: % chỉ tiêu",
 		contentTitle: "Các nội dung trọng tâm: % chỉ tiêu", completenessTitle: "Tình hình báo cáo của các đơn vị",
-		graceNote: "chậm sau %d ngày",
-		status:    map[data.ReportStatus]string{data.NotExpected: "", data.NotDue: "chưa đến hạn", data.OnTime: "đúng hạn", data.Late: "chậm", data.Missing: "chưa báo cáo"},
+		graceNote: "hạn nộp %d ngày sau khi hết kỳ",
 	}
 }

@@ -379,8 +379,18 @@ func (w *world) table(r briefing.Request) ([][]string, bool) {
 		}
 		return charts.FormatNumber(v, decimals, "en")
 	}
-	pct := func(f data.Figure) string {
-		if p, ok := f.Percent(); ok {
+	// The % cell: no target and no report are said in words, never 0 %; a period
+	// not over yet with nothing in is no news.
+	pct := func(f data.Figure, future bool) string {
+		p, ok := f.Percent()
+		switch {
+		case future && !f.HasActual:
+			return "–"
+		case !f.HasTarget:
+			return "no target set"
+		case !f.HasActual:
+			return "not reported"
+		case ok:
 			return charts.FormatNumber(p, 1, "en") + " %"
 		}
 		return "–"
@@ -392,13 +402,14 @@ func (w *world) table(r briefing.Request) ([][]string, bool) {
 		for _, g := range period.Range(r.From, r.To, r.By) {
 			f := w.m.figure(in.ID, members, 0, g, true)
 			line := []string{g.Label("en"), num(f.Actual, f.HasActual, in.Decimals), num(f.Target, f.HasTarget, in.Decimals)}
+			future := g.End().After(r.Now)
 			if r.Kind == briefing.Cumulative {
 				runA += f.Actual
 				runT += f.Target
-				line = append(line, num(runA, !g.End().After(r.Now), in.Decimals), num(runT, runT > 0, in.Decimals),
-					pct(data.Figure{Actual: runA, Target: runT, HasTarget: runT > 0}))
+				line = append(line, num(runA, !future, in.Decimals), num(runT, runT > 0, in.Decimals),
+					pct(data.Figure{Actual: runA, Target: runT, HasTarget: runT > 0, HasActual: !future}, future))
 			} else {
-				line = append(line, pct(f))
+				line = append(line, pct(f, future))
 			}
 			rows = append(rows, line)
 		}
@@ -406,7 +417,7 @@ func (w *world) table(r briefing.Request) ([][]string, bool) {
 		kids, figs, _ := w.children(loc, in, r.To)
 		for i, k := range kids {
 			if f := figs[i]; f.HasActual || f.HasTarget {
-				rows = append(rows, []string{k.name, num(f.Actual, f.HasActual, in.Decimals), num(f.Target, f.HasTarget, in.Decimals), pct(f)})
+				rows = append(rows, []string{k.name, num(f.Actual, f.HasActual, in.Decimals), num(f.Target, f.HasTarget, in.Decimals), pct(f, false)})
 			}
 		}
 	case briefing.Breakdown:
@@ -417,7 +428,7 @@ func (w *world) table(r briefing.Request) ([][]string, bool) {
 		if !r.ByContent {
 			for i, f := range figs {
 				rows = append(rows, []string{w.inds[i].Name, w.inds[i].Unit, num(f.Actual, f.HasActual, w.inds[i].Decimals),
-					num(f.Target, f.HasTarget, w.inds[i].Decimals), pct(f)})
+					num(f.Target, f.HasTarget, w.inds[i].Decimals), pct(f, false)})
 			}
 			break
 		}
@@ -436,7 +447,7 @@ func (w *world) table(r briefing.Request) ([][]string, bool) {
 			}
 		}
 	case briefing.Completeness:
-		words := map[data.ReportStatus]string{data.NotDue: "not due", data.OnTime: "on time", data.Late: "late", data.Missing: "missing"}
+		words := map[data.ReportStatus]string{data.NotDue: "Not yet due", data.OnTime: "On time", data.Late: "Late", data.Missing: "Overdue"}
 		for i, row := range w.completeness() {
 			line := []string{w.units[i].Name}
 			for _, c := range row {
