@@ -276,17 +276,9 @@ func (bw *BatchWriter) checkReferences() error {
 		table string
 		ids   map[int64]bool
 	}{{"indicator", bw.w.indicators}, {"locality", bw.w.localities}, {"unit", bw.w.units}} {
-		list := []byte{'['}
-		for id := range ref.ids {
-			if len(list) > 1 {
-				list = append(list, ',')
-			}
-			list = strconv.AppendInt(list, id, 10)
-		}
-		list = append(list, ']')
 		var missing int64
 		err := bw.tx.QueryRowContext(bw.ctx, `SELECT j.value FROM json_each(?) j
-			WHERE NOT EXISTS (SELECT 1 FROM `+ref.table+` WHERE id = j.value) LIMIT 1`, string(list)).Scan(&missing)
+			WHERE NOT EXISTS (SELECT 1 FROM `+ref.table+` WHERE id = j.value) LIMIT 1`, jsonIDs(ref.ids)).Scan(&missing)
 		switch {
 		case err == nil:
 			return fmt.Errorf("%s #%d does not exist (deleted while the file was read?); import the file again", ref.table, missing)
@@ -316,6 +308,19 @@ func (bw *BatchWriter) Rollback() error {
 	conn := bw.conn
 	bw.conn = nil
 	return errors.Join(err, closeConn(conn))
+}
+
+// jsonIDs writes a set of ids as a JSON array, for json_each: one parameter for
+// thousands of ids.
+func jsonIDs(set map[int64]bool) string {
+	list := []byte{'['}
+	for id := range set {
+		if len(list) > 1 {
+			list = append(list, ',')
+		}
+		list = strconv.AppendInt(list, id, 10)
+	}
+	return string(append(list, ']'))
 }
 
 func nullText(s string) any {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 
 	"danvan/data/message"
 	"danvan/data/period"
@@ -45,14 +44,7 @@ func (w *valueWriter) periodClashes(limit int) ([]PeriodClash, error) {
 	if len(w.reports) == 0 {
 		return nil, nil
 	}
-	locs := []byte{'['}
-	for id := range w.localities {
-		if len(locs) > 1 {
-			locs = append(locs, ',')
-		}
-		locs = strconv.AppendInt(locs, id, 10)
-	}
-	locs = append(locs, ']')
+	locs := jsonIDs(w.localities)
 	var out []PeriodClash
 	for k := range w.reports {
 		others, err := w.overlapping(k)
@@ -74,7 +66,7 @@ func (w *valueWriter) periodClashes(limit int) ([]PeriodClash, error) {
 				WHERE a.indicator_id = ? AND a.period_start = ? AND a.period_end = ? AND a.unit_id = ?
 					AND a.locality_id IN (SELECT value FROM json_each(?))
 				ORDER BY a.locality_id LIMIT ?`,
-				day(other.Start()), day(other.End()), k.indicator, wp.start, wp.end, k.unit, string(locs), limit-len(out))
+				day(other.Start()), day(other.End()), k.indicator, wp.start, wp.end, k.unit, locs, limit-len(out))
 			if err != nil {
 				return nil, err
 			}
