@@ -316,14 +316,24 @@ func TestValuesBadPeriodDoesNotQuery(t *testing.T) {
 	}
 }
 
+// Typing in the locality filter keeps the listing, with no complaint, and offers
+// the matches from the keyboard; choosing one filters.
 func TestValuesLocalityFilter(t *testing.T) {
-	s, _, _ := newValues(t)
+	s, _, w := newValues(t)
 	s.Program.SetSelected("CTPH-2021-2025") // Chi Lăng district ended with the 2025 reform
-	s.Locality.SetText("chi lang")
 	s.work.Wait()
-	if !s.FilterError.Visible() {
-		t.Fatal("a half-typed locality is accepted")
+	before := len(s.Rows)
+	w.Canvas().Focus(s.Locality)
+	test.Type(s.Locality, "chi lang")
+	s.work.Wait()
+	if s.FilterError.Visible() || len(s.Rows) != before || before == 0 {
+		t.Fatalf("while typing: error %q, %d rows of %d", s.FilterError.Text, len(s.Rows), before)
 	}
+	s.Locality.TypedKey(&fyne.KeyEvent{Name: fyne.KeyDown})
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("↓ does not open the matches")
+	}
+	w.Canvas().Overlays().Top().Hide()
 	var label string
 	for _, o := range s.LocalityOptions {
 		if strings.HasPrefix(o, "Huyện Chi Lăng") {
@@ -342,6 +352,15 @@ func TestValuesLocalityFilter(t *testing.T) {
 		if !strings.HasPrefix(r.LocalityCode, "06") {
 			t.Fatalf("row outside Chi Lăng: %s %s", r.LocalityCode, r.LocalityName)
 		}
+	}
+	// Enter on the only match chooses it.
+	s.Locality.SetText("")
+	s.work.Wait()
+	test.Type(s.Locality, "mai sao")
+	s.Locality.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	s.work.Wait()
+	if !strings.HasPrefix(s.Locality.Text, "Xã Mai Sao") || len(s.Rows) == 0 || s.Rows[0].LocalityName != "Xã Mai Sao" {
+		t.Fatalf("Enter on one match: %q, %d rows", s.Locality.Text, len(s.Rows))
 	}
 }
 

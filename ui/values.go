@@ -48,7 +48,7 @@ type Values struct {
 	Indicator   *widget.Select
 	Unit        *widget.Select
 	From, To    *widget.Entry
-	Locality    *widget.SelectEntry
+	Locality    *suggestEntry
 	FilterError *widget.Label
 	Count       *widget.Label
 	Table       *widget.Table
@@ -91,8 +91,8 @@ func NewValues(store valueStore, win fyne.Window) *Values {
 	s.To = widget.NewEntry()
 	s.To.SetPlaceHolder(lang.L("e.g. 2024Q4"))
 	s.To.OnChanged = func(string) { s.filtersChanged() }
-	s.Locality = widget.NewSelectEntry(nil)
-	s.Locality.SetPlaceHolder(lang.L("All localities — type to search"))
+	s.Locality = newSuggestEntry()
+	s.Locality.SetPlaceHolder(lang.L("All localities — type, then Down or Enter to choose"))
 	s.Locality.OnChanged = func(string) { s.localityTyped() }
 	s.FilterError = widget.NewLabel("")
 	s.FilterError.Importance = widget.DangerImportance
@@ -384,6 +384,13 @@ func (s *Values) localityTyped() {
 	}
 	s.LocalityOptions = opts
 	s.Locality.SetOptions(opts)
+	// While a name is being typed the listing stays as it was, with no complaint:
+	// only a locality chosen from the list, or an empty field, filters.
+	if text := strings.TrimSpace(s.Locality.Text); text != "" {
+		if _, chosen := s.locByLabel[text]; !chosen {
+			return
+		}
+	}
 	s.filtersChanged()
 }
 
