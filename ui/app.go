@@ -339,6 +339,9 @@ func (m *Main) show(id int) {
 	m.current = id
 	m.body.Objects = []fyne.CanvasObject{m.screens[id].view()}
 	m.body.Refresh()
+	if m.screens[id] == screen(m.Entry) {
+		m.Entry.focusTable() // typed figures go into the grid, not the sidebar just clicked
+	}
 }
 
 // showNoDatabase fills the window when no database could be opened, so the user can

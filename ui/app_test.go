@@ -285,3 +285,28 @@ func TestFileDialogsCannotEmptyTheDatabase(t *testing.T) {
 	}
 	w.Close()
 }
+
+// Opening Data entry from the sidebar puts the keyboard in the grid: a figure typed
+// at once goes into the selected cell, not into the sidebar.
+func TestDataEntryTakesTheKeyboardWhenOpened(t *testing.T) {
+	m, w := newMain(t)
+	path := filepath.Join(t.TempDir(), "danvan.db")
+	s, err := data.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadDemo(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	m.SetStore(s)
+	m.waitAll()
+	for i, sc := range m.screens {
+		if sc == screen(m.Entry) {
+			m.nav.Select(i)
+		}
+	}
+	m.Entry.work.Wait()
+	if got := w.Canvas().Focused(); got != fyne.Focusable(m.Entry.Table) {
+		t.Fatalf("focus on %T after opening Data entry, want the grid", got)
+	}
+}
