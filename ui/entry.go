@@ -176,8 +176,10 @@ func (e *Entry) stop()                   { e.cancel() }
 func (e *Entry) focusSearch()            { e.focusTable() }
 
 func (e *Entry) focusTable() {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(e.Table); c != nil {
-		c.Focus(e.Table)
+	// The window's canvas: just after the grid is put on screen, the driver does
+	// not know yet which canvas it is on.
+	if e.win != nil {
+		e.win.Canvas().Focus(e.Table)
 	}
 }
 
