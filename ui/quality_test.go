@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -185,5 +187,41 @@ func TestRulesEditorProposesAndSaves(t *testing.T) {
 	}
 	if last := rules[len(rules)-1]; last != (data.Rule{Kind: data.RuleAtMost, Indicator: "NHA_TN_VND", Other: "NHA_TN", Factor: 120}) {
 		t.Errorf("the new rule saved as %+v", last)
+	}
+}
+
+// The rules editor writes the program's saved rules to a file and reads a file in
+// place of the rules on screen, stored only on Save.
+func TestRulesEditorExportsAndLoadsAFile(t *testing.T) {
+	st := writableDemo(t)
+	ctx := context.Background()
+	s, _ := newProgramsOn(t, st)
+	test.Tap(s.RulesButton)
+	s.work.Wait()
+	r := s.Rules
+	path := filepath.Join(t.TempDir(), "quy-tac.csv")
+	r.exportFile(path)
+	s.work.Wait()
+	written, err := os.ReadFile(path)
+	if err != nil || !strings.Contains(string(written), "at_most,NHA_TN_VND,NHA_TN,,,100") {
+		t.Fatalf("exported %q, %v", written, err)
+	}
+	one := filepath.Join(t.TempDir(), "mot.csv")
+	if err := os.WriteFile(one, []byte("kind,indicator,other,min,max,factor\nrange,TT_DOT,,0,40,\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r.loadFile(one)
+	s.work.Wait()
+	if len(r.Rows) != 1 || r.Rows[0].Max.Text != "40" {
+		t.Fatalf("after loading a file of one rule: %d rows", len(r.Rows))
+	}
+	prog, _ := st.ProgramByCode(ctx, s.Selected.Code)
+	if stored, _ := st.Rules(ctx, prog.ID); len(stored) != 12 {
+		t.Fatalf("loading stored the rules before Save: %d", len(stored))
+	}
+	test.Tap(r.Save)
+	s.work.Wait()
+	if stored, _ := st.Rules(ctx, prog.ID); len(stored) != 1 || stored[0].Max != 40 {
+		t.Fatalf("after Save: %+v", stored)
 	}
 }

@@ -3,6 +3,8 @@ package ui
 import (
 	"context"
 	"errors"
+	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"danvan/data"
+	"danvan/data/tabular"
 )
 
 // rulesStore is what the quality rules editor reads and writes.
@@ -23,6 +26,8 @@ type rulesStore interface {
 	Rules(ctx context.Context, programID int64) ([]data.Rule, error)
 	SaveRules(ctx context.Context, programID int64, rules []data.Rule) error
 	ProposeRanges(ctx context.Context, programID int64) ([]data.Rule, error)
+	WriteRules(ctx context.Context, w io.Writer, programCode string) error
+	WriteFile(name string, write func(io.Writer) error) error
 }
 
 // RulesEditor edits one program's quality rules: a plausible range per indicator,
@@ -36,6 +41,7 @@ type RulesEditor struct {
 
 	Rows                              []*ruleRow
 	AddRange, AddCross, Propose, Save *widget.Button
+	Load, Export                      *widget.Button // the program's rules as a CSV file, in and out
 	Message                           *widget.Label
 	rangeBox, crossBox                *fyne.Container
 	dlg                               dialog.Dialog
@@ -79,6 +85,12 @@ func newRulesEditor(store rulesStore, win fyne.Window, ctx context.Context, work
 	})
 	r.Propose = widget.NewButtonWithIcon(lang.L("Propose from the values held"), theme.SearchIcon(), r.propose)
 	r.Save = widget.NewButtonWithIcon(lang.L("Save"), theme.DocumentSaveIcon(), r.save)
+	r.Load = widget.NewButtonWithIcon(lang.L("Load from a file…"), theme.FolderOpenIcon(), func() {
+		askOpenPath(win, "", []string{".csv"}, r.loadFile)
+	})
+	r.Export = widget.NewButtonWithIcon(lang.L("Export the saved rules…"), theme.DocumentSaveIcon(), func() {
+		askSavePath(win, "quy-tac-"+prog.Code+".csv", "", ".csv", r.exportFile)
+	})
 	r.Save.Importance = widget.HighImportance
 	r.Message = widget.NewLabel("")
 	r.Message.Wrapping = fyne.TextWrapWord
@@ -91,7 +103,7 @@ func newRulesEditor(store rulesStore, win fyne.Window, ctx context.Context, work
 	)
 	cancel := widget.NewButtonWithIcon(lang.L("Close"), theme.CancelIcon(), func() { r.dlg.Hide() })
 	d := dialog.NewCustomWithoutButtons(lang.L("Quality rules of {{.Code}}", map[string]any{"Code": prog.Code}), container.NewVScroll(body), win)
-	d.SetButtons([]fyne.CanvasObject{cancel, r.Save})
+	d.SetButtons([]fyne.CanvasObject{r.Load, r.Export, cancel, r.Save})
 	d.Resize(fyne.NewSize(900, 620))
 	r.dlg = d
 	d.Show()
@@ -175,6 +187,54 @@ func labelled(label string, o fyne.CanvasObject) fyne.CanvasObject {
 
 // propose fills in a proposed range for each indicator the values tell about,
 // in place of the range it has: the officer edits them, and saving accepts them.
+// loadFile reads rules from a file in place of those on screen: a program's rules
+// handed down by a higher headquarters. Nothing is stored until Save.
+func (r *RulesEditor) loadFile(path string) {
+	background(r.work, func() {
+		rules, err := readRulesFile(path)
+		fyne.Do(func() {
+			if err != nil {
+				showError(err, r.win)
+				return
+			}
+			r.Rows = nil
+			r.rangeBox.Objects, r.crossBox.Objects = nil, nil
+			for _, rule := range rules {
+				r.add(rule, false)
+			}
+			r.rangeBox.Refresh()
+			r.crossBox.Refresh()
+			r.Message.SetText(lang.L("{{.N}} rules read from {{.File}}: check them, then save to put them in place of the program's rules.",
+				map[string]any{"N": len(rules), "File": filepath.Base(path)}))
+			r.Message.Importance = widget.MediumImportance
+			r.Message.Show()
+		})
+	})
+}
+
+func readRulesFile(path string) ([]data.Rule, error) {
+	f, err := tabular.OpenFile(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return data.ReadRules(filepath.Base(path), f)
+}
+
+// exportFile writes the program's saved rules to path.
+func (r *RulesEditor) exportFile(path string) {
+	background(r.work, func() {
+		err := writeAtomic(r.store, path, func(w io.Writer) error { return r.store.WriteRules(r.ctx, w, r.prog.Code) })
+		fyne.Do(func() {
+			if err != nil {
+				showError(err, r.win)
+				return
+			}
+			showInfo(lang.L("Quality rules of {{.Code}}", map[string]any{"Code": r.prog.Code}), lang.L("The file was written:")+"\n"+path, r.win)
+		})
+	})
+}
+
 func (r *RulesEditor) propose() {
 	r.Propose.Disable()
 	background(r.work, func() {

@@ -163,3 +163,35 @@ func TestExportTemplateRoundTrip(t *testing.T) {
 		t.Fatalf("export unknown program: %d", code)
 	}
 }
+
+// A program's quality rules go out as a CSV file and come back in, replacing the
+// rules there; a file that breaks them is refused with nothing changed.
+func TestRulesExportAndLoad(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "demo.db")
+	if code, _, stderr := ctl(t, "--db", db, "demo"); code != exitOK {
+		t.Fatal(stderr)
+	}
+	file := filepath.Join(dir, "rules.csv")
+	if code, out, stderr := ctl(t, "--db", db, "rules", "export", "--program", "CTPH-2026", "-o", file); code != exitOK {
+		t.Fatalf("export: exit %d: %s%s", code, out, stderr)
+	}
+	written, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(written), "only_if,NHA_TN_VND,NHA_TN") {
+		t.Fatalf("rules file %q, %v", written, err)
+	}
+	if code, out, stderr := ctl(t, "--db", db, "rules", "load", "--program", "CTPH-2026", file); code != exitOK || !strings.Contains(out, "loaded") {
+		t.Fatalf("load: exit %d: %s%s", code, out, stderr)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("kind,indicator,other,min,max,factor\nat_most,NHA_TN_VND,NOPE,,,100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := ctl(t, "--db", db, "rules", "load", "--program", "CTPH-2026", bad); code != exitRejected || !strings.Contains(stderr, "NOPE") {
+		t.Fatalf("a rule naming an unknown indicator: exit %d: %s", code, stderr)
+	}
+	_, again, _ := ctl(t, "--db", db, "rules", "export", "--program", "CTPH-2026")
+	if strings.TrimPrefix(again, "\uFEFF") != strings.TrimPrefix(string(written), "\uFEFF") {
+		t.Fatalf("after a refused load the rules changed:\n%s\nwant\n%s", again, written)
+	}
+}

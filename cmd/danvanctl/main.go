@@ -61,6 +61,9 @@ Commands:
   template --program P --period P [--unit U] [--xlsx] -o FILE
                                 write a CSV (or an Excel workbook) for a unit to fill in
                                 and send back
+  rules export --program P [-o FILE|-] | rules load --program P FILE
+                                write a program's quality rules as CSV, or replace them
+                                with a file's
   check                         run SQLite's full integrity check
   backup -o FILE                write a consistent copy of the database
   version                       print version, commit and build date
@@ -160,6 +163,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = e.export(cmdArgs)
 	case "template":
 		err = e.template(cmdArgs)
+	case "rules":
+		err = e.rules(cmdArgs)
 	case "version":
 		fmt.Fprintf(stdout, "danvanctl %s (commit %s, built %s)\n", version, commit, date)
 	case "help":
