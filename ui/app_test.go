@@ -255,14 +255,8 @@ func TestOpeningADamagedOrUnwritableDatabaseShowsWhy(t *testing.T) {
 // refused there, untouched.
 func TestFileDialogsCannotEmptyTheDatabase(t *testing.T) {
 	m, _ := newMain(t)
-	path := filepath.Join(t.TempDir(), "danvan.db")
-	s, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LoadDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	s := demoCopy(t)
+	path := s.Path()
 	m.SetStore(s)
 	m.waitAll()
 	before, err := os.ReadFile(path)
@@ -290,15 +284,7 @@ func TestFileDialogsCannotEmptyTheDatabase(t *testing.T) {
 // at once goes into the selected cell, not into the sidebar.
 func TestDataEntryTakesTheKeyboardWhenOpened(t *testing.T) {
 	m, w := newMain(t)
-	path := filepath.Join(t.TempDir(), "danvan.db")
-	s, err := data.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LoadDemo(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	m.SetStore(s)
+	m.SetStore(demoCopy(t))
 	m.waitAll()
 	for i, sc := range m.screens {
 		if sc == screen(m.Entry) {

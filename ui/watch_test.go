@@ -46,14 +46,8 @@ func freshTable(t *testing.T, s *data.Store, r briefing.Request) [][]string {
 func TestScreensFollowAnotherProcessesImport(t *testing.T) {
 	ctx := context.Background()
 	m, _ := newMain(t)
-	path := filepath.Join(t.TempDir(), "danvan.db")
-	s, err := data.Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := demoCopy(t)
+	path := s.Path()
 	m.SetStore(s)
 	m.waitAll()
 	m.Charts.work.Wait()

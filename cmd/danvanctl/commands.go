@@ -123,16 +123,21 @@ func openInput(pos []string, officialDate string, shipped map[string]string) (st
 }
 
 func (e *env) localities(args []string) error {
+	return subcommand("localities", args, "load", e.loadList, "reform", e.reform)
+}
+
+// subcommand runs the one of a command's two subcommands that args name.
+func subcommand(command string, args []string, first string, runFirst func([]string) error, second string, runSecond func([]string) error) error {
 	if len(args) == 0 {
-		return usageError("localities: expected load or reform")
+		return usageError("%s: expected %s or %s", command, first, second)
 	}
 	switch args[0] {
-	case "load":
-		return e.loadList(args[1:])
-	case "reform":
-		return e.reform(args[1:])
+	case first:
+		return runFirst(args[1:])
+	case second:
+		return runSecond(args[1:])
 	}
-	return usageError("localities: unknown subcommand %q; expected load or reform", args[0])
+	return usageError("%s: unknown subcommand %q; expected %s or %s", command, args[0], first, second)
 }
 
 func (e *env) loadList(args []string) error {

@@ -13,16 +13,7 @@ import (
 // rules writes or loads a program's quality rules as a CSV file: how a higher
 // headquarters hands its rules down with a program.
 func (e *env) rules(args []string) error {
-	if len(args) == 0 {
-		return usageError("rules: expected export or load")
-	}
-	switch args[0] {
-	case "export":
-		return e.exportRules(args[1:])
-	case "load":
-		return e.loadRules(args[1:])
-	}
-	return usageError("rules: unknown subcommand %q; expected export or load", args[0])
+	return subcommand("rules", args, "export", e.exportRules, "load", e.loadRules)
 }
 
 func (e *env) exportRules(args []string) error {
