@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -319,30 +320,35 @@ func writeCover(pdf *fpdf.Fpdf, b Briefing) {
 			pdf.MultiCell(w-40, 8, s, "", "C", false)
 		}
 	}
-	// Contents: one line per chart, so a commander can turn to a page.
+	// Contents: one line per chart, so a commander can turn to a page. A pack with
+	// every indicator runs to two dozen pages: past one column's room the lines go
+	// in two, closer together, and never off the page.
 	if len(b.Pages) > 0 {
 		pdf.Ln(8)
-		x := marginMM + 50
-		cw := w - 100
+		top := pdf.GetY()
+		room := bodyBottom - 14 - top
+		cols, x, cw, lh := 1, marginMM+50, w-100, 6.5
+		if float64(len(b.Pages))*lh > room {
+			cols, x, cw = 2, marginMM+10, (w-30)/2
+			lh = min(6.5, room/math.Ceil(float64(len(b.Pages))/2))
+		}
+		perCol := int(math.Ceil(float64(len(b.Pages)) / float64(cols)))
 		pdf.SetDrawColor(0xCB, 0xD2, 0xDC)
 		pdf.SetLineWidth(0.3)
-		pdf.Line(x, pdf.GetY(), x+cw, pdf.GetY())
-		pdf.Ln(2)
-		pdf.SetFont("NotoSans", "", 10.5)
+		pdf.Line(x, top, x+float64(cols)*cw+float64(cols-1)*10, top)
+		pdf.SetFont("NotoSans", "", 10.5-1.5*float64(cols-1))
 		pdf.SetTextColor(0x1A, 0x20, 0x2C)
+		pg := strings.Replace(tr.page, "/%d", "", 1)
 		for i, p := range b.Pages {
-			if pdf.GetY() > bodyBottom-14 {
-				break
-			}
+			col, row := i/perCol, i%perCol
 			title := ""
 			if p.Chart != nil {
 				title = sanitize(p.Chart.ChartHeader().Title)
 			}
-			pg := strings.Replace(tr.page, "/%d", "", 1)
-			pg = fmt.Sprintf(pg, i+2)
-			pdf.SetX(x)
-			pdf.CellFormat(cw-30, 6.5, fitPDF(pdf, strconv.Itoa(i+1)+". "+title, cw-32), "", 0, "L", false, 0, "")
-			pdf.CellFormat(30, 6.5, pg, "", 1, "R", false, 0, "")
+			cx := x + float64(col)*(cw+10)
+			pdf.SetXY(cx, top+2+float64(row)*lh)
+			pdf.CellFormat(cw-16, lh, fitPDF(pdf, strconv.Itoa(i+1)+". "+title, cw-18), "", 0, "L", false, 0, "")
+			pdf.CellFormat(16, lh, fmt.Sprintf(pg, i+2), "", 0, "R", false, 0, "")
 		}
 	}
 	if d := sanitize(c.Date); d != "" {

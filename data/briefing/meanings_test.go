@@ -2,6 +2,7 @@ package briefing
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -134,5 +135,36 @@ func TestPackTableColumnsKeepApart(t *testing.T) {
 	}
 	if strings.Contains(text, "…") {
 		t.Errorf("pack text cuts something short:\n%s", text)
+	}
+}
+
+// A pack with every indicator runs to two dozen pages: its cover lists them all.
+func TestCoverListsEveryPage(t *testing.T) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext not installed (poppler-utils)")
+	}
+	s := demo(t)
+	pack, err := Pack(context.Background(), s, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Now: now, GraceDays: 15})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "pack.pdf")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := charts.WriteBriefing(context.Background(), f, pack, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	out, err := exec.Command("pdftotext", "-layout", "-f", "1", "-l", "1", path, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := len(pack.Pages)
+	for _, want := range []string{"1. ", fmt.Sprintf("%d. ", last), fmt.Sprintf("Trang %d", last+1)} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("the cover's contents lack %q (%d pages):\n%s", want, last, out)
+		}
 	}
 }
