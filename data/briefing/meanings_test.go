@@ -103,27 +103,9 @@ func TestPackTableColumnsKeepApart(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext not installed (poppler-utils)")
 	}
-	s := demo(t)
 	// TT_DOT's pages, so that the ranking is of TT_DOT.
-	pack, err := Pack(context.Background(), s, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Locality: "20",
+	_, text := packText(t, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Locality: "20",
 		Indicators: []string{"TT_DOT"}, Now: now, GraceDays: 15})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "pack.pdf")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := charts.WriteBriefing(context.Background(), f, pack, nil); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := string(out)
 	for _, re := range []string{
 		`Số đợt tuyên truyền +đợt +11 {3,}14 {3,}78,6 %`,
 		`Đường bê tông nông thôn +km +0,29 {3,}– {3,}chưa giao chỉ tiêu`,
@@ -143,8 +125,20 @@ func TestCoverListsEveryPage(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext not installed (poppler-utils)")
 	}
-	s := demo(t)
-	pack, err := Pack(context.Background(), s, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Now: now, GraceDays: 15})
+	pack, cover := packText(t, PackRequest{Program: "CTPH-2026", Period: period.MustParse("2026Q3"), Now: now, GraceDays: 15}, "-f", "1", "-l", "1")
+	last := len(pack.Pages)
+	for _, want := range []string{"1. ", fmt.Sprintf("%d. ", last), fmt.Sprintf("Trang %d", last+1)} {
+		if !strings.Contains(cover, want) {
+			t.Errorf("the cover's contents lack %q (%d pages):\n%s", want, last, cover)
+		}
+	}
+}
+
+// packText builds the pack pr asks of the demo, writes it as PDF and returns it
+// with its text as pdftotext -layout reads it, limited by pages (e.g. -f 1 -l 1).
+func packText(t *testing.T, pr PackRequest, pages ...string) (charts.Briefing, string) {
+	t.Helper()
+	pack, err := Pack(context.Background(), demo(t), pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,14 +151,9 @@ func TestCoverListsEveryPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
-	out, err := exec.Command("pdftotext", "-layout", "-f", "1", "-l", "1", path, "-").Output()
+	out, err := exec.Command("pdftotext", append(append([]string{"-layout"}, pages...), path, "-")...).Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	last := len(pack.Pages)
-	for _, want := range []string{"1. ", fmt.Sprintf("%d. ", last), fmt.Sprintf("Trang %d", last+1)} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("the cover's contents lack %q (%d pages):\n%s", want, last, out)
-		}
-	}
+	return pack, string(out)
 }
