@@ -13,7 +13,10 @@ x11_start() {
   # accepts connections: no guessing a number that another X server may hold.
   local log="$1" numfile
   numfile=$(mktemp)
-  Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp 3>"$numfile" >"$log" 2>&1 &
+  # -noreset: by default Xvfb resets when its last client (the xdpyinfo probe below)
+  # leaves, and a window opened during the reset finds no display (GLFW:
+  # "Failed to detect any supported platform"), one run in four here.
+  Xvfb -displayfd 3 -screen 0 1366x768x24 -nolisten tcp -noreset 3>"$numfile" >"$log" 2>&1 &
   x11_pid=$!
   for _ in $(seq 100); do
     [ -s "$numfile" ] && break
